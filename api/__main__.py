@@ -1,0 +1,28 @@
+"""Serve the API: ``python -m api`` (host and port from the settings)."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from api.app import create_app
+from recommender.errors import CatalogueNotLoaded
+from recommender.settings import Settings
+from recommender.store import create_engine, loaded_checksum
+
+
+def main() -> int:
+    settings = Settings()
+    if loaded_checksum(create_engine(settings.database_url)) is None:
+        print(
+            str(CatalogueNotLoaded("aucun catalogue chargé : lancez `python -m recommender load`")),
+            file=sys.stderr,
+        )
+        return 1
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""``python -m recommender``: the command line."""
+
+from recommender.cli import main
+
+main()

@@ -1,0 +1,201 @@
+"""The catalogue served to queries: read once from the store, held in memory.
+
+:func:`load_catalogue` moves the bundled files (and the campus file) into the
+store; :meth:`Catalogue.from_store` reads the store back into frames and the
+columnar arrays the matching model scores against.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from recommender import store
+from recommender.campuses import Campus, derive_members, read_campuses
+from recommender.errors import SourceFormatError
+from recommender.schema import VOIES
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    status: Literal["loaded", "unchanged"]
+    checksum: str
+    counts: dict[str, int]
+
+
+def load_catalogue(
+    engine: Engine,
+    data_dir: Path,
+    campuses_path: Path,
+    *,
+    force: bool = False,
+    progress: store.ProgressCallback | None = None,
+) -> LoadResult:
+    """Load the bundled catalogue and the campuses into the store, all or nothing.
+
+    Loading files whose checksum is already in service does nothing (unless
+    ``force``). Any invalid file raises :class:`SourceFormatError` before or
+    during the single transaction, and the previous catalogue stays in service.
+    """
+    paths = [*store.bundle_paths(data_dir), campuses_path]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise SourceFormatError(str(missing[0]), "fichier absent ; lancez `python -m data.build`")
+    checksum = store.files_checksum(paths)
+    if not force and store.loaded_checksum(engine) == checksum:
+        return LoadResult("unchanged", checksum, store_counts(engine))
+    tables = store.read_bundle(data_dir)
+    campuses = read_campuses(campuses_path)
+    _check_campuses(campuses, tables, str(campuses_path))
+    report_path = data_dir / "build_report.json"
+    extra = (
+        {"build_report": report_path.read_text(encoding="utf-8")} if report_path.is_file() else {}
+    )
+
+    def write_campuses(connection: Connection) -> None:
+        connection.execute(store.campus_members.delete())
+        connection.execute(store.campuses_table.delete())
+        for campus in campuses:
+            connection.execute(
+                store.campuses_table.insert(),
+                {
+                    "campus_id": campus.campus_id,
+                    "name": campus.name,
+                    "definition": store.dump_json(campus.as_dict()),
+                },
+            )
+            members = derive_members(
+                campus,
+                formations=tables["formations"],
+                certifications=tables["certifications"],
+                communes=tables["communes"],
+            )
+            if len(members):
+                connection.execute(
+                    store.campus_members.insert(),
+                    [
+                        {"campus_id": campus.campus_id, "uai": uai, "reason": reason}
+                        for uai, reason in zip(members["uai"], members["reason"], strict=True)
+                    ],
+                )
+
+    store.replace_catalogue(
+        engine,
+        tables,
+        checksum=checksum,
+        extra_meta=extra,
+        progress=progress,
+        before_commit=write_campuses,
+    )
+    return LoadResult("loaded", checksum, store_counts(engine))
+
+
+def _check_campuses(campuses: list[Campus], tables: Mapping[str, pd.DataFrame], file: str) -> None:
+    communes = set(tables["communes"]["insee"])
+    establishments = set(tables["establishments"]["uai"])
+    jobs = set(tables["jobs"]["code_rome"])
+    for campus in campuses:
+        unknown_jobs = [code for code in campus.rome_codes if code not in jobs]
+        if unknown_jobs:
+            raise SourceFormatError(
+                file,
+                f"codes ROME inconnus : {unknown_jobs}",
+                field=f"{campus.campus_id}.perimeter.rome_codes",
+            )
+        if campus.seat_insee not in communes:
+            raise SourceFormatError(
+                file,
+                f"commune {campus.seat_insee} inconnue",
+                field=f"{campus.campus_id}.seat_insee",
+            )
+        unknown = [uai for uai in campus.include_uai if uai not in establishments]
+        if unknown:
+            raise SourceFormatError(
+                file,
+                f"établissements inconnus du catalogue : {unknown}",
+                field=f"{campus.campus_id}.members.include",
+            )
+
+
+def store_counts(engine: Engine) -> dict[str, int]:
+    """Row counts of every stored table (catalogue, offers, campuses)."""
+    store.create_schema(engine)
+    names = [*store.SQL_TABLES, "campuses", "campus_members"]
+    with engine.connect() as connection:
+        return {
+            name: int(
+                connection.execute(
+                    sa.select(sa.func.count()).select_from(store.metadata.tables[name])
+                ).scalar_one()
+            )
+            for name in names
+        }
+
+
+@dataclass
+class Catalogue:
+    """Everything a query needs, in memory: tables as frames, formations as arrays."""
+
+    tables: dict[str, pd.DataFrame]
+    offers: pd.DataFrame
+    campuses: list[Campus]
+    campus_members: pd.DataFrame
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        formations = self.tables["formations"]
+        # Columnar arrays aligned with the formations' rows, for vectorised scoring.
+        self.formation_latitudes = formations["latitude"].to_numpy(dtype=float, na_value=np.nan)
+        self.formation_longitudes = formations["longitude"].to_numpy(dtype=float, na_value=np.nan)
+        self.formation_levels = formations["level"].to_numpy(dtype=float, na_value=np.nan)
+        self.formation_voies = pd.Categorical(formations["voie"], categories=VOIES).codes
+
+    @classmethod
+    def from_store(cls, engine: Engine) -> Catalogue:
+        tables = store.read_catalogue(engine)
+        with engine.connect() as connection:
+            definitions = connection.execute(sa.select(store.campuses_table.c.definition)).scalars()
+            campuses = [_campus_from_json(text) for text in definitions]
+            members = pd.DataFrame(
+                connection.execute(sa.select(store.campus_members)).all(),
+                columns=["campus_id", "uai", "reason"],
+            )
+        return cls(
+            tables=tables,
+            offers=store.read_offers_table(engine),
+            campuses=campuses,
+            campus_members=members,
+            meta=store.catalogue_metadata(engine),
+        )
+
+    def counts(self) -> dict[str, object]:
+        """Catalogue figures for /health and the CLI."""
+        formations = self.tables["formations"]
+        by_voie = formations["voie"].value_counts().reindex(list(VOIES), fill_value=0)
+        levels = formations["level"].value_counts().sort_index()
+        offers_by_source = self.offers["source"].value_counts()
+        return {
+            **{name: len(frame) for name, frame in self.tables.items()},
+            "formations_by_voie": {voie: int(n) for voie, n in by_voie.items()},
+            "formations_by_level": {str(level): int(n) for level, n in levels.items()},
+            "offers": len(self.offers),
+            "offers_by_source": {str(s): int(n) for s, n in offers_by_source.items()},
+            "campuses": len(self.campuses),
+            "campus_members": len(self.campus_members),
+        }
+
+
+def _campus_from_json(text: str) -> Campus:
+    raw: dict[str, Any] = json.loads(text)
+    fields: dict[str, Any] = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()
+    }
+    return Campus(**fields)

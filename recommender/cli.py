@@ -1,0 +1,194 @@
+"""Command line over the same engine calls as the API: ``python -m recommender --help``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from recommender import store
+from recommender.catalogue import Catalogue, load_catalogue
+from recommender.errors import OrientationError
+from recommender.geo import Places
+from recommender.offers import places_from_communes, read_offers
+from recommender.schema import CATALOGUE_TABLES, COMMUNES
+from recommender.settings import Settings
+from recommender.synthetic import generate_offers
+
+app = typer.Typer(
+    help="Moteur d'orientation : catalogue des formations et des offres.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(error: OrientationError) -> None:
+    errors.print(f"[bold red]Erreur :[/] {error}", highlight=False)
+    raise typer.Exit(code=1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+@app.command()
+def load(
+    force: Annotated[
+        bool, typer.Option(help="recharger même si les fichiers n'ont pas changé")
+    ] = False,
+) -> None:
+    """Charge le catalogue fourni (data/) et les campus dans la base, en une transaction."""
+    settings = Settings()
+    engine = store.create_engine(settings.database_url)
+    totals = {t.name: 0 for t in CATALOGUE_TABLES}
+    try:
+        for table in CATALOGUE_TABLES:
+            path = settings.data_dir / f"{table.name}.parquet"
+            if path.is_file():
+                totals[table.name] = pd.read_parquet(path, columns=[table.key[0]]).shape[0]
+        with _progress() as progress:
+            task = progress.add_task("Chargement du catalogue", total=sum(totals.values()))
+
+            def advance(table_name: str, rows: int) -> None:
+                progress.update(task, advance=rows, description=f"Chargement : {table_name}")
+
+            result = load_catalogue(
+                engine, settings.data_dir, settings.campuses_path, force=force, progress=advance
+            )
+    except OrientationError as error:
+        _fail(error)
+        return
+    verb = "chargé" if result.status == "loaded" else "déjà à jour"
+    console.print(f"Catalogue {verb} ({result.checksum[:12]}) dans {_safe_url(settings)}")
+    _print_counts(result.counts)
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False) -> None:
+    """Affiche les chiffres du catalogue en service."""
+    settings = Settings()
+    try:
+        catalogue = Catalogue.from_store(store.create_engine(settings.database_url))
+    except OrientationError as error:
+        _fail(error)
+        return
+    counts = catalogue.counts()
+    if as_json:
+        console.print_json(json.dumps(counts))
+        return
+    _print_counts({k: v for k, v in counts.items() if isinstance(v, int)})
+    for key in ("formations_by_voie", "formations_by_level", "offers_by_source"):
+        console.print(f"{key} : {counts[key]}")
+
+
+@app.command()
+def place(
+    query: Annotated[str, typer.Argument(help="code INSEE, code postal ou nom de commune")],
+    departement: Annotated[str | None, typer.Option(help="département pour départager")] = None,
+) -> None:
+    """Trouve une commune (homonymes proposés)."""
+    settings = Settings()
+    try:
+        engine = store.create_engine(settings.database_url)
+        store.ensure_loaded(engine)
+        communes = store.read_table(engine, COMMUNES)
+        match = Places.from_frame(communes).resolve(query, departement=departement)
+    except OrientationError as error:
+        _fail(error)
+        return
+    commune = match.commune
+    console.print(
+        f"{commune.name} ({commune.departement}) — INSEE {commune.insee}, "
+        f"codes postaux {' '.join(commune.postcodes)}, académie {commune.academie_name}, "
+        f"{commune.region_name}, {commune.latitude}, {commune.longitude} [{match.matched_by}]"
+    )
+    for other in match.alternatives[:10]:
+        console.print(f"  ou : {other.name} ({other.departement_name}) — INSEE {other.insee}")
+
+
+offers_app = typer.Typer(help="Offres de stage, d'apprentissage et de professionnalisation.")
+app.add_typer(offers_app, name="offers")
+
+
+@offers_app.command("import")
+def offers_import(
+    file: Annotated[Path, typer.Argument(help="fichier CSV ou JSON (voir docs/offers.md)")],
+    source: Annotated[str, typer.Option(help="nom de la source, p. ex. « cfa-btp-2026 »")],
+) -> None:
+    """Importe des offres (tout ou rien ; réimporter remplace les offres de la même source)."""
+    settings = Settings()
+    engine = store.create_engine(settings.database_url)
+    try:
+        tables = store.read_catalogue(engine)
+        offers = read_offers(
+            file,
+            source=source,
+            known_rome=set(tables["jobs"]["code_rome"]),
+            places=places_from_communes(tables["communes"]),
+            known_certs=set(tables["certifications"]["cert_id"]),
+        )
+        count = store.replace_offers(engine, offers, source=source)
+    except OrientationError as error:
+        _fail(error)
+        return
+    console.print(f"{count} offres importées depuis {file} (source « {source} »).")
+
+
+@offers_app.command("generate")
+def offers_generate(
+    count: Annotated[int, typer.Option(min=1, max=1_000_000, help="nombre d'offres")] = 10_000,
+    seed: Annotated[int, typer.Option(help="graine : même graine, mêmes offres")] = 2026,
+) -> None:
+    """Génère des offres fictives (source=synthetic) pour les démonstrations et mesures."""
+    settings = Settings()
+    engine = store.create_engine(settings.database_url)
+    try:
+        tables = store.read_catalogue(engine)
+        offers = generate_offers(
+            count,
+            seed=seed,
+            jobs=tables["jobs"],
+            job_titles=tables["job_titles"],
+            job_sectors=tables["job_sectors"],
+            naf_codes=tables["naf_codes"],
+            communes=tables["communes"],
+            certifications=tables["certifications"],
+        )
+        written = store.replace_offers(engine, offers, source="synthetic")
+    except OrientationError as error:
+        _fail(error)
+        return
+    console.print(f"{written} offres fictives générées (source « synthetic », graine {seed}).")
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    table = Table("table", "lignes")
+    for name, value in counts.items():
+        table.add_row(name, f"{value:,}".replace(",", " "))
+    console.print(table)
+
+
+def _safe_url(settings: Settings) -> str:
+    """The database URL without its password (never print secrets)."""
+    from sqlalchemy import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    app()

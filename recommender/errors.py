@@ -1,0 +1,80 @@
+"""Domain exceptions: the only errors the engine raises on purpose.
+
+``api/`` turns them into HTTP answers; the CLI prints them. Each carries a message
+for people (French where a pupil, counsellor or adult reads it) and precise fields
+for programs.
+"""
+
+from __future__ import annotations
+
+
+class OrientationError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class SourceFormatError(OrientationError):
+    """A raw source or an import file does not have the shape we expect.
+
+    Names the file, the line (1-based, header = line 1) and the field, so an
+    operator can open the file and fix it.
+    """
+
+    def __init__(
+        self, file: str, message: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = message
+        where = file
+        if line is not None:
+            where += f", ligne {line}"
+        if field is not None:
+            where += f", champ « {field} »"
+        super().__init__(f"{where} : {message}")
+
+
+class ImportRejected(OrientationError):
+    """An import file holds invalid records; nothing was imported.
+
+    ``errors`` lists every rejected record as a :class:`SourceFormatError`.
+    """
+
+    def __init__(self, file: str, errors: list[SourceFormatError]) -> None:
+        self.file = file
+        self.errors = errors
+        shown = "\n".join(f"  - {error}" for error in errors[:20])
+        more = f"\n  … et {len(errors) - 20} autres" if len(errors) > 20 else ""
+        super().__init__(
+            f"{file} : {len(errors)} enregistrement(s) invalide(s), rien n'a été importé\n"
+            f"{shown}{more}"
+        )
+
+
+class CatalogueNotLoaded(OrientationError):
+    """The database holds no catalogue yet (run the load command first)."""
+
+
+class PlaceNotFound(OrientationError):
+    """No commune matches the query."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        if query.strip():
+            message = f"aucune commune ne correspond à « {query} »"
+        else:
+            message = "indiquez une commune : son nom, son code postal ou son code INSEE"
+        super().__init__(message)
+
+
+class AmbiguousPlace(OrientationError):
+    """Several communes match the query; ``choices`` lists them for the person to pick."""
+
+    def __init__(self, query: str, choices: list[dict[str, str]]) -> None:
+        self.query = query
+        self.choices = choices
+        listed = ", ".join(f"{c['name']} ({c['departement']})" for c in choices[:10])
+        super().__init__(
+            f"plusieurs communes s'appellent « {query} » : {listed} ; "
+            "précisez le département ou le code postal"
+        )
