@@ -16,7 +16,7 @@ from recommender import store
 from recommender.catalogue import Catalogue, load_catalogue
 from recommender.errors import OrientationError
 from recommender.geo import Places
-from recommender.offers import places_from_communes, read_offers
+from recommender.offers import certification_codes, places_from_communes, read_offers
 from recommender.schema import CATALOGUE_TABLES, COMMUNES
 from recommender.settings import Settings
 from recommender.synthetic import generate_offers
@@ -140,7 +140,7 @@ def offers_import(
             source=source,
             known_rome=set(tables["jobs"]["code_rome"]),
             places=places_from_communes(tables["communes"]),
-            known_certs=set(tables["certifications"]["cert_id"]),
+            known_certs=certification_codes(tables["certifications"]),
         )
         count = store.replace_offers(engine, offers, source=source)
     except OrientationError as error:

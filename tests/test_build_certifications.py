@@ -1,4 +1,5 @@
-"""Tests of the certifications builder (data/build/certifications.py)."""
+"""Tests of the certifications builder (data/build/certifications.py and its helpers
+certification_sources.py and certification_types.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.build.certifications import (
-    build_certifications,
+from data.build.certification_types import (
     certif_info_access,
     eu_level,
     nsf_group,
@@ -17,6 +17,7 @@ from data.build.certifications import (
     type_from_certif_info,
     type_from_rncp,
 )
+from data.build.certifications import build_certifications
 from data.build.sources import Sources
 from recommender.errors import SourceFormatError
 from recommender.schema import TABLES, conform

@@ -1,4 +1,5 @@
-"""Tests of the ROME and NAF builders (data/build/jobs.py and data/build/naf.py)."""
+"""Tests of the ROME and NAF builders (data/build/jobs.py, data/build/naf.py) and the
+shared source checks they use (data/build/sources.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.build.jobs import build_jobs, check_pattern, definition_text
+from data.build.jobs import build_jobs, definition_text
 from data.build.naf import build_naf_codes, naf_subclasses
-from data.build.sources import Sources
+from data.build.sources import Sources, check_pattern
 from recommender.errors import SourceFormatError
 from recommender.schema import TABLES, conform
 

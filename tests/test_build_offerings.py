@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.build.establishments import CommuneIndex, establishment_kind
-from data.build.formations import OFFER_COLUMNS, match_labels, programme_key
+from data.build.commune_index import CommuneIndex
+from data.build.establishments import establishment_kind
+from data.build.formations import OFFER_COLUMNS
+from data.build.labels import match_labels, programme_key
 from data.build.offerings import (
     attach_certifications,
     build_offerings,

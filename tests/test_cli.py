@@ -67,7 +67,7 @@ def test_offers_import_is_idempotent_and_all_or_nothing(run) -> None:  # type: i
     assert "rien n'a été importé" in broken.output
     assert "ligne 3" in broken.output  # B2: kind 'CDI' is not an offer kind
     stats = run("stats", "--json")
-    assert '"cfa-test": 3' in stats.output
+    assert '"cfa-test": 4' in stats.output  # the file's 4 offers, once
     assert "cfa-bad" not in stats.output
 
 

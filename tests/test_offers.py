@@ -3,8 +3,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recommender.errors import ImportRejected
-from recommender.offers import places_from_communes, read_offers
+from recommender.errors import ImportRejected, SourceFormatError
+from recommender.offers import certification_codes, places_from_communes, read_offers
 from recommender.schema import OFFERS, conform
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -16,7 +16,15 @@ PLACES = {
     "2A004": (41.9192, 8.7386),  # Ajaccio
     "97101": (None, None),  # a commune the coordinates file lacks
 }
-KNOWN_CERTS = {"50022137", "RNCP35474"}
+KNOWN_CERTS = certification_codes(
+    pd.DataFrame(
+        {
+            "cert_id": ["50022137", "40022503", "40025214", "40025215"],
+            "cfd": ["50022137", "40022503", "40025214", "40025215"],
+            "rncp": [None, "RNCP38566", "RNCP19117", "RNCP19117"],
+        }
+    )
+)
 HEADER = "id;kind;title;code_rome;employer_name;insee;start_date;duration_months"
 
 
@@ -379,3 +387,34 @@ def test_repeated_column_is_rejected(tmp_path):
         tmp_path, "offres.csv", f"{HEADER};title\n1;stage;V;D1106;X;02691;2026-09-01;3;W\n"
     )
     assert rejected(path) == [(1, "title")]
+
+
+def test_a_certification_can_be_given_by_its_rncp_code(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "rncp.csv",
+        HEADER + ";cert_id\nR1;apprentissage;Boulanger;D1102;Fournil;02691;2026-09-01;24;"
+        "RNCP38566\n",
+    )
+    offers = read(path)
+    assert offers.loc[0, "cert_id"] == "40022503"
+
+
+def test_an_rncp_code_shared_by_several_diplomas_asks_for_the_cfd(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "shared.csv",
+        HEADER + ";cert_id\nR1;apprentissage;Boulanger;D1102;Garage;02691;2026-09-01;24;"
+        "RNCP19117\n",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        read(path)
+    (error,) = caught.value.errors
+    assert (error.line, error.field) == (2, "cert_id")
+    assert "40025214, 40025215" in error.reason
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SourceFormatError, match="fichier introuvable") as caught:
+        read(tmp_path / "absent.csv")
+    assert caught.value.file.endswith("absent.csv")

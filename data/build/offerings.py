@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.build.commune_index import CommuneIndex
 from data.build.establishments import (
     CONTINUING_EDUCATION_NAF,
-    CommuneIndex,
     build_establishments,
     catalogue_by_siret,
     read_establishment_facts,
 )
 from data.build.formations import (
-    match_labels,
     read_apprenticeship_actions,
     read_apprenticeship_union,
     read_bts,
@@ -31,6 +30,7 @@ from data.build.formations import (
     read_parcoursup_gps,
     read_voie_pro,
 )
+from data.build.labels import match_labels
 from data.build.outcomes import attach_outcomes, read_cfa_parents, read_outcomes
 from data.build.report import BuildLog
 from data.build.sources import Sources

@@ -2,13 +2,16 @@
 
 Every reader names the columns it relies on; when a producer renames or drops one,
 the build stops with the file and the missing column instead of silently
-producing an emptier catalogue.
+producing an emptier catalogue. The value checks every builder shares
+(:func:`check_pattern`, :func:`check_known`) fail the same way, naming the file,
+line and field; :func:`with_gaps` logs the rows a builder drops on purpose.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,8 @@ from typing import Any
 import pandas as pd
 
 from recommender.errors import SourceFormatError
+
+logger = logging.getLogger(__name__)
 
 
 class Sources:
@@ -86,3 +91,64 @@ def check_columns(file: str, found: Sequence[str] | pd.Index, required: Sequence
             f"colonnes attendues absentes : {missing} (le producteur a-t-il changé le format ?) ; "
             f"colonnes trouvées : {list(found)}",
         )
+
+
+def check_pattern(
+    frame: pd.DataFrame, file: str, column: str, pattern: str, *, allow_empty: bool = False
+) -> None:
+    """Fail naming the file, line and field of the first value not matching ``pattern``.
+
+    Line numbers assume ``frame`` keeps the index :meth:`Sources.read_csv` gave it.
+
+    Examples
+    --------
+    >>> check_pattern(pd.DataFrame({"code": ["A1101", "x"]}), "f.csv", "code", "[A-N][0-9]{4}")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    recommender.errors.SourceFormatError: f.csv, ligne 3, champ « code » : 'x' : ...
+    """
+    ok = frame[column].fillna("").str.fullmatch(pattern)
+    if allow_empty:
+        ok |= frame[column].isna()
+    raise_first_bad(frame, ok, file, column, f"valeur inattendue (motif attendu : {pattern})")
+
+
+def check_known(
+    frame: pd.DataFrame, file: str, column: str, allowed: set[str], *, allow_empty: bool = False
+) -> None:
+    """Fail naming the file, line and field of the first value outside ``allowed``."""
+    ok = frame[column].isin(allowed)
+    if allow_empty:
+        ok |= frame[column].isna()
+    shown = ", ".join(sorted(allowed)[:8])
+    raise_first_bad(frame, ok, file, column, f"valeur inconnue ; attendues : {shown}")
+
+
+def raise_first_bad(
+    frame: pd.DataFrame, ok: pd.Series, file: str, column: str, message: str
+) -> None:
+    """Raise :class:`SourceFormatError` at the first row where ``ok`` is false."""
+    if bool(ok.all()):
+        return
+    position = int((~ok).to_numpy().argmax())
+    value = frame[column].iloc[position]
+    raise SourceFormatError(
+        file, f"{value!r} : {message}", line=int(frame.index[position]) + 2, field=column
+    )
+
+
+def with_gaps(frame: pd.DataFrame, table: str, gaps: dict[str, int]) -> pd.DataFrame:
+    """Log the rows a builder dropped on purpose and keep the counts in ``frame.attrs``.
+
+    The counts travel with the table (``attrs["gaps"]``) so the build report and
+    the data card can show them.
+
+    Examples
+    --------
+    >>> with_gaps(pd.DataFrame({"a": [1]}), "t", {"lignes sans code": 2}).attrs["gaps"]
+    {'lignes sans code': 2}
+    """
+    for what, count in gaps.items():
+        logger.info("%s : %d %s", table, count, what)
+    frame.attrs["gaps"] = dict(gaps)
+    return frame
