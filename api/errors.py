@@ -9,8 +9,10 @@ from recommender.errors import (
     AmbiguousPlace,
     CatalogueNotLoaded,
     ImportRejected,
+    NotFound,
     OrientationError,
     PlaceNotFound,
+    ProfileError,
     SourceFormatError,
 )
 
@@ -27,7 +29,11 @@ def _answer(error: OrientationError) -> tuple[int, dict[str, object]]:
     if isinstance(error, AmbiguousPlace):
         return 409, {**body, "choices": error.choices}
     if isinstance(error, PlaceNotFound):
+        return 422, {**body, "field": "place"}
+    if isinstance(error, NotFound):
         return 404, body
+    if isinstance(error, ProfileError):
+        return 422, {**body, "field": error.field, "allowed": error.allowed}
     if isinstance(error, ImportRejected):
         rows = [{"line": e.line, "field": e.field, "reason": e.reason} for e in error.errors]
         return 422, {**body, "rejected": rows}

@@ -78,3 +78,26 @@ class AmbiguousPlace(OrientationError):
             f"plusieurs communes s'appellent « {query} » : {listed} ; "
             "précisez le département ou le code postal"
         )
+
+
+class ProfileError(OrientationError):
+    """A profile field holds a value the engine cannot use.
+
+    ``field`` names the field (as in the API: ``level``, ``place``…), ``allowed``
+    says what is accepted; the message is in French for the person.
+    """
+
+    def __init__(self, field: str, message: str, *, allowed: list[str] | None = None) -> None:
+        self.field = field
+        self.reason = message
+        self.allowed = allowed or []
+        super().__init__(f"{field} : {message}")
+
+
+class NotFound(OrientationError):
+    """An identifier (formation, offer, campus…) that the catalogue does not hold."""
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"{kind} « {identifier} » introuvable")
