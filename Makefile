@@ -38,6 +38,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.catalogue
+	$(PY) -m benchmarks.recommend
 
 ## rebuild data/*.parquet from the raw public sources (needs ../shared/data)
 data: $(STAMP)

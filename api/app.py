@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import health
+from api.routes import campuses, formations, health, offers, places, recommendations
 from recommender.catalogue import Catalogue
+from recommender.engine import Engine
+from recommender.model import MatchingModel
 from recommender.settings import Settings
 from recommender.store import create_engine
 
@@ -21,7 +23,13 @@ def create_app(settings: Settings, catalogue: Catalogue | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         app.state.engine = engine
-        app.state.catalogue = catalogue or Catalogue.from_store(engine)
+        loaded = catalogue or Catalogue.from_store(engine)
+        app.state.catalogue = loaded
+        # Indexes built once here; routes only read them.
+        recommender = Engine(loaded, MatchingModel.load(settings.model_path))
+        app.state.recommender = recommender
+        app.state.places = recommender.places
+        app.state.browse_index = recommender.browse
         yield
         engine.dispose()
 
@@ -34,4 +42,11 @@ def create_app(settings: Settings, catalogue: Catalogue | None = None) -> FastAP
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(health.router)
+    # Read-only catalogue endpoints.
+    app.include_router(formations.router)
+    app.include_router(offers.router)
+    app.include_router(places.router)
+    app.include_router(campuses.router)
+    # Recommendations: a profile in, ranked and explained formations and offers out.
+    app.include_router(recommendations.router)
     return app

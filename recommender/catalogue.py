@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from recommender import store
 from recommender.campuses import Campus, derive_members, read_campuses
 from recommender.errors import SourceFormatError
-from recommender.schema import VOIES
+from recommender.schema import OFFERS, VOIES, conform
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,33 @@ class Catalogue:
             campuses=campuses,
             campus_members=members,
             meta=store.catalogue_metadata(engine),
+        )
+
+    @classmethod
+    def from_bundle(
+        cls, data_dir: Path, campuses_path: Path, offers: pd.DataFrame | None = None
+    ) -> Catalogue:
+        """Read the bundled files directly, without a database (tests, benchmarks)."""
+        tables = store.read_bundle(data_dir)
+        campuses = read_campuses(campuses_path)
+        _check_campuses(campuses, tables, str(campuses_path))
+        members = [
+            derive_members(
+                campus,
+                formations=tables["formations"],
+                certifications=tables["certifications"],
+                communes=tables["communes"],
+            ).assign(campus_id=campus.campus_id)
+            for campus in campuses
+        ]
+        return cls(
+            tables=tables,
+            offers=conform(
+                offers if offers is not None else pd.DataFrame(columns=OFFERS.column_names), OFFERS
+            ),
+            campuses=campuses,
+            campus_members=pd.concat(members, ignore_index=True)[["campus_id", "uai", "reason"]],
+            meta={"checksum": store.files_checksum(store.bundle_paths(data_dir))},
         )
 
     def counts(self) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -14,9 +15,14 @@ from rich.table import Table
 
 from recommender import store
 from recommender.catalogue import Catalogue, load_catalogue
+from recommender.engine import Engine, Recommendations, Suggestion
 from recommender.errors import OrientationError
 from recommender.geo import Places
+from recommender.model import MatchingModel
 from recommender.offers import certification_codes, places_from_communes, read_offers
+from recommender.profile import Profile
+from recommender.recommend import recommend as run_recommend
+from recommender.recommend import why_not as run_why_not
 from recommender.schema import CATALOGUE_TABLES, COMMUNES
 from recommender.settings import Settings
 from recommender.synthetic import generate_offers
@@ -174,6 +180,159 @@ def offers_generate(
         _fail(error)
         return
     console.print(f"{written} offres fictives générées (source « synthetic », graine {seed}).")
+
+
+def _engine(settings: Settings) -> Engine:
+    with console.status("Chargement du catalogue et du modèle…"):
+        catalogue = Catalogue.from_store(store.create_engine(settings.database_url))
+        return Engine(catalogue, MatchingModel.load(settings.model_path))
+
+
+def _profile_from_options(
+    level: str,
+    interests: list[str],
+    place: str | None,
+    radius: float,
+    area: str,
+    voies: list[str],
+    campus: str | None,
+    boarding: bool,
+) -> Profile:
+    return Profile(
+        level=level,
+        interests=tuple(interests),
+        place=place,
+        radius_km=radius,
+        area=area,  # type: ignore[arg-type]
+        voies=tuple(voies),
+        campus=campus,
+        boarding=boarding,
+    )
+
+
+LevelOption = Annotated[str, typer.Option("--level", help="niveau : 3e, CAP, bac pro, BTS…")]
+InterestsOption = Annotated[
+    list[str], typer.Option("--interests", help="centre d'intérêt, métier ou code ROME")
+]
+PlaceOption = Annotated[
+    str | None, typer.Option("--place", help="commune, code postal ou code INSEE")
+]
+RadiusOption = Annotated[float, typer.Option("--radius", min=1, max=300, help="rayon (km)")]
+AreaOption = Annotated[str, typer.Option("--area", help="rayon, departement ou region")]
+VoieOption = Annotated[
+    list[str], typer.Option("--voie", help="scolaire, apprentissage, formation_continue")
+]
+CampusOption = Annotated[str | None, typer.Option("--campus", help="identifiant de campus")]
+BoardingOption = Annotated[bool, typer.Option("--internat", help="internat envisageable")]
+
+
+@app.command()
+def recommend(
+    level: LevelOption,
+    interests: InterestsOption = [],  # noqa: B006 (typer reads the default, never mutates it)
+    place: PlaceOption = None,
+    radius: RadiusOption = 30.0,
+    area: AreaOption = "rayon",
+    voie: VoieOption = [],  # noqa: B006
+    campus: CampusOption = None,
+    boarding: BoardingOption = False,
+    k: Annotated[int, typer.Option("--k", min=1, max=50, help="nombre de formations")] = 10,
+    offers_k: Annotated[int, typer.Option("--offers", min=0, max=50, help="nombre d'offres")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
+) -> None:
+    """Propose des formations et des offres pour un profil, avec leurs raisons."""
+    settings = Settings()
+    try:
+        profile = _profile_from_options(
+            level, interests, place, radius, area, voie, campus, boarding
+        )
+        result = run_recommend(_engine(settings), profile, k=k, offers_k=offers_k)
+    except OrientationError as error:
+        _fail(error)
+        return
+    if as_json:
+        console.print_json(json.dumps(_plain(result), default=str, ensure_ascii=False))
+        return
+    for notice in result.notices:
+        console.print(f"[yellow]{notice.message}[/]")
+    table = Table(
+        "#", "formation", "établissement", "lieu", "km", "voie", "niv.", "raisons", show_lines=True
+    )
+    for suggestion in result.formations:
+        item = suggestion.item
+        table.add_row(
+            str(suggestion.rank),
+            item["certification"]["label"] or item["label"],
+            item["establishment"]["name"] or item["uai"],
+            item["commune_name"] or "",
+            "" if suggestion.distance_km is None else f"{suggestion.distance_km:.0f}",
+            item["voie"],
+            str(item["level"] or ""),
+            "\n".join(r.text for r in suggestion.reasons if r.positive)[:400],
+        )
+    console.print(table)
+    if result.offers:
+        offers = Table("#", "offre", "employeur", "lieu", "km", "type")
+        for suggestion in result.offers:
+            item = suggestion.item
+            offers.add_row(
+                str(suggestion.rank),
+                item["title"],
+                item["employer_name"],
+                item["commune_name"] or "",
+                "" if suggestion.distance_km is None else f"{suggestion.distance_km:.0f}",
+                item["kind"] + (" (fictive)" if item["synthetic"] else ""),
+            )
+        console.print(offers)
+
+
+@app.command("why-not")
+def why_not_command(
+    formation_id: Annotated[str, typer.Argument(help="identifiant de la formation")],
+    level: LevelOption,
+    interests: InterestsOption = [],  # noqa: B006
+    place: PlaceOption = None,
+    radius: RadiusOption = 30.0,
+    area: AreaOption = "rayon",
+    voie: VoieOption = [],  # noqa: B006
+    campus: CampusOption = None,
+    boarding: BoardingOption = False,
+) -> None:
+    """Explique pourquoi une formation est mal classée ou exclue pour ce profil."""
+    settings = Settings()
+    try:
+        profile = _profile_from_options(
+            level, interests, place, radius, area, voie, campus, boarding
+        )
+        answer = run_why_not(_engine(settings), profile, formation_id)
+    except OrientationError as error:
+        _fail(error)
+        return
+    status = "exclue" if answer.excluded else f"classée {answer.rank} sur {answer.eligible_count}"
+    console.print(f"{answer.item['label']} — {answer.item['establishment']['name']} : {status}")
+    for reason in answer.reasons:
+        mark = "+" if reason.positive else "−"
+        console.print(f"  {mark} {reason.text}")
+
+
+def _plain(result: Recommendations) -> dict[str, object]:
+    def suggestion(s: Suggestion) -> dict[str, object]:
+        return {
+            "rank": s.rank,
+            "score": s.score,
+            "distance_km": s.distance_km,
+            "sub_scores": s.sub_scores,
+            "reasons": [asdict(r) for r in s.reasons],
+            "item": s.item,
+            "paired_offers": s.paired_offers,
+        }
+
+    return {
+        "notices": [asdict(n) for n in result.notices],
+        "radius_km": result.radius_km,
+        "formations": [suggestion(s) for s in result.formations],
+        "offers": [suggestion(s) for s in result.offers],
+    }
 
 
 def _print_counts(counts: dict[str, int]) -> None:

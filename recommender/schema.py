@@ -168,6 +168,16 @@ NAF_CODES = Table(
     doc="NAF rév. 2 activity codes (employers' sectors).",
 )
 
+NSF_SPECIALTIES = Table(
+    "nsf_specialties",
+    (
+        _req("code", "str", "NSF group, 3 digits, e.g. 225"),
+        _req("label", "str", "e.g. 'Plasturgie, matériaux composites'"),
+    ),
+    key=("code",),
+    doc="NSF training specialties (the sector words of certifications.nsf).",
+)
+
 CERTIFICATIONS = Table(
     "certifications",
     (
@@ -285,6 +295,7 @@ CATALOGUE_TABLES: tuple[Table, ...] = (
     JOB_SKILLS,
     JOB_SECTORS,
     NAF_CODES,
+    NSF_SPECIALTIES,
     CERTIFICATIONS,
     CERT_BLOCS,
     ESTABLISHMENTS,

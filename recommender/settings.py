@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     campuses_file: Path | None = Field(
         default=None, description="campus definitions (TOML); default: data/campuses.toml"
     )
+    model_path: Path = Field(
+        default_factory=lambda: bundled_data_dir().parent / "models" / "matching.json",
+        description="matching model artifact (JSON); see models/MODEL_CARD.md",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -115,6 +115,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         "naf_codes": [
             dict(naf="22.21Z", label="Fabrication de plaques en plastique", naf_division="22")
         ],
+        "nsf_specialties": [dict(code="225", label="Plasturgie, matériaux composites")],
         "certifications": [
             dict(
                 cert_id="40025005",

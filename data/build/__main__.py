@@ -23,6 +23,7 @@ from data.build.certifications import build_certifications
 from data.build.geo import build_communes
 from data.build.jobs import build_jobs
 from data.build.naf import build_naf_codes
+from data.build.nsf import build_nsf_specialties
 from data.build.offerings import build_offerings
 from data.build.report import coverage_report, print_report
 from data.build.sources import Sources
@@ -41,6 +42,7 @@ def build(sources_root: Path, out: Path) -> dict[str, object]:
         ("communes", lambda: {"communes": build_communes(sources)}),
         ("jobs", lambda: build_jobs(sources)),
         ("naf", lambda: {"naf_codes": build_naf_codes(sources)}),
+        ("nsf", lambda: {"nsf_specialties": build_nsf_specialties(sources)}),
         ("certifications", lambda: build_certifications(sources)),
         (
             "offerings",

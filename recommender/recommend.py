@@ -1,0 +1,236 @@
+"""Recommendations and "pourquoi pas ?" over an :class:`~recommender.engine.Engine`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from recommender import explain
+from recommender.browse.formations import formation_item, vintage_note
+from recommender.browse.offers import offer_item
+from recommender.engine import (
+    Engine,
+    FormationScores,
+    Recommendations,
+    Resolved,
+    Suggestion,
+)
+from recommender.explain import Reason
+from recommender.model import CRITERIA
+from recommender.profile import Profile
+from recommender.ranking import diverse_top_k, fair_top_k
+
+MAX_RESULTS = 50
+
+
+def recommend(
+    engine: Engine, profile: Profile, *, k: int = 10, offers_k: int = 10
+) -> Recommendations:
+    """Rank formations and offers for ``profile``, each with its reasons in French.
+
+    Examples
+    --------
+    See ``tests/test_recommend.py``: a pupil in 3e at Saint-Quentin who likes
+    plastics gets the plastics programmes of the Aisne first.
+    """
+    resolved = engine.resolve(profile)
+    scores, notices = engine.score_formations_widening(resolved, k)
+    rows = diverse_top_k(scores.scores, scores.eligible, k, engine._attributes)
+    formations = [
+        _formation_suggestion(engine, resolved, scores, int(row), rank)
+        for rank, row in enumerate(rows, start=1)
+    ]
+    offers: list[Suggestion] = []
+    if offers_k and len(engine.offers):
+        offer_scores, eligible, sub_scores, distance, _ = engine.score_offers(
+            resolved, scores.distance.radius_km
+        )
+        chosen = fair_top_k(offer_scores, eligible, offers_k, engine.offers.employers)
+        items = [engine.offer_rows(int(row)) for row in chosen]
+        for rank, (row, item) in enumerate(zip(chosen, items, strict=True), start=1):
+            item["distance_km"] = _km(distance.distances_km[row])
+            offers.append(
+                Suggestion(
+                    rank=rank,
+                    score=float(offer_scores[row]),
+                    item=offer_item(item),
+                    sub_scores=_sub_scores(sub_scores[row]),
+                    distance_km=_km(distance.distances_km[row]),
+                    reasons=_offer_reasons(engine, resolved, item, sub_scores[row], distance, row),
+                )
+            )
+    return Recommendations(resolved, formations, offers, notices, scores.distance.radius_km)
+
+
+def _formation_suggestion(
+    engine: Engine, resolved: Resolved, scores: FormationScores, row: int, rank: int
+) -> Suggestion:
+    item = engine.formation_rows(row)
+    item["distance_km"] = _km(scores.distance.distances_km[row])
+    paired = engine.paired_offers(row) if item["voie"] == "apprentissage" else []
+    return Suggestion(
+        rank=rank,
+        score=float(scores.scores[row]),
+        item=formation_item(item),
+        sub_scores=_sub_scores(scores.sub_scores[row]),
+        distance_km=_km(scores.distance.distances_km[row]),
+        reasons=formation_reasons(engine, resolved, scores, row, item),
+        paired_offers=paired,
+    )
+
+
+def formation_reasons(
+    engine: Engine, resolved: Resolved, scores: FormationScores, row: int, item: dict[str, Any]
+) -> list[Reason]:
+    """Every reason for one formation, from the arrays that scored it."""
+    reasons: list[Reason] = []
+    cert_row = int(engine.formations.cert_rows[row])
+    interest = scores.interest
+    if interest.given:
+        if interest.job_scores[cert_row] >= interest.text_scores[cert_row] and (
+            interest.cert_job[cert_row] >= 0
+        ):
+            job = int(interest.cert_job[cert_row])
+            reasons.append(
+                explain.job_reason(
+                    str(engine.vocabulary.job_labels[job]),
+                    str(engine.vocabulary.job_codes[job]),
+                    float(interest.job_scores[cert_row]),
+                )
+            )
+        elif interest.text_scores[cert_row] > 0 and resolved.match is not None:
+            terms = [t.matched for t in resolved.match.terms]
+            reasons.append(explain.text_reason(item["c_label"], terms))
+        if interest.scores[cert_row] < 0.1:
+            reasons.append(explain.no_interest_reason())
+    step = scores.level
+    reasons.append(
+        explain.level_reason(step.reason(row), float(step.scores[row]), bool(step.allowed[row]))
+    )
+    if resolved.origin is not None:
+        reasons.append(
+            explain.distance_reason(
+                float(scores.distance.distances_km[row]),
+                bool(scores.distance.in_area[row]),
+                scores.distance.radius_km,
+                resolved.origin.label,
+                resolved.profile.area,
+                item["location_precision"] == "commune",
+            )
+        )
+    reasons.append(explain.voie_reason(item["voie"], bool(scores.voie.allowed[row])))
+    reasons.extend(
+        explain.outcome_reasons(
+            item["voie"],
+            item["employment_rate_12m"],
+            item["employment_rate_6m"],
+            item["continuation_rate"],
+            item["outcomes_vintage"],
+        )
+    )
+    pressure = explain.pressure_reason(
+        float(engine.formations.demand_per_place[row]),
+        float(engine.formations.relative_demand[row]),
+    )
+    if pressure is not None:
+        reasons.append(pressure)
+    if resolved.campus is not None:
+        reasons.append(
+            explain.campus_reason(resolved.campus.name, bool(scores.campus.members[row]))
+        )
+    note = vintage_note(item["vintage"], item["voie"])
+    if note is not None:
+        reasons.append(Reason("vintage", note, False))
+    return reasons
+
+
+def _offer_reasons(
+    engine: Engine,
+    resolved: Resolved,
+    item: dict[str, Any],
+    sub_scores: np.ndarray,
+    distance: Any,
+    row: int,
+) -> list[Reason]:
+    reasons = []
+    if resolved.match is not None and resolved.match.jobs:
+        reasons.append(
+            explain.job_reason(str(item["job"]), str(item["code_rome"]), float(sub_scores[0]))
+        )
+    reasons.append(
+        Reason(
+            "voie",
+            explain.OFFER_KIND_PHRASES.get(item["kind"], item["kind"]),
+            bool(sub_scores[CRITERIA.index("voie")] > 0),
+        )
+    )
+    if resolved.origin is not None:
+        reasons.append(
+            explain.distance_reason(
+                float(distance.distances_km[row]),
+                bool(distance.in_area[row]),
+                distance.radius_km,
+                resolved.origin.label,
+                resolved.profile.area,
+                False,
+            )
+        )
+    if item["source"] == "synthetic":
+        reasons.append(Reason("source", "offre fictive de démonstration", False))
+    return reasons
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """Why a given formation ranks where it does, or why it is excluded."""
+
+    formation_id: str
+    item: dict[str, Any]
+    excluded: bool
+    rank: int | None  # rank among eligible formations (1 = first); None when excluded
+    eligible_count: int
+    score: float
+    sub_scores: dict[str, float]
+    reasons: list[Reason]  # what holds it back first
+
+
+def why_not(engine: Engine, profile: Profile, formation_id: str) -> WhyNot:
+    """Say why ``formation_id`` ranks low for ``profile``, or why it is excluded."""
+    row = engine.formation_row(formation_id)
+    resolved = engine.resolve(profile)
+    scores = engine.score_formations(resolved, profile.radius_km)
+    item = engine.formation_rows(row)
+    item["distance_km"] = _km(scores.distance.distances_km[row])
+    reasons = formation_reasons(engine, resolved, scores, row, item)
+    excluded = not bool(scores.eligible[row])
+    if excluded and not any(r.criterion in ("level", "voie") and not r.positive for r in reasons):
+        reasons.insert(0, Reason("campus", "hors du campus choisi", False))
+    rank = None
+    if not excluded:
+        better = scores.eligible & (scores.scores > scores.scores[row])
+        rank = int(better.sum()) + 1
+    # The factors that pull the score down most come first.
+    factors = engine.model.factors(scores.sub_scores[row : row + 1])[0]
+    weight = {name: factors[i] for i, name in enumerate(CRITERIA)}
+    reasons.sort(key=lambda r: (r.positive, weight.get(r.criterion, 1.0)))
+    return WhyNot(
+        formation_id,
+        formation_item(item),
+        excluded,
+        rank,
+        int(scores.eligible.sum()),
+        float(scores.scores[row]),
+        _sub_scores(scores.sub_scores[row]),
+        reasons,
+    )
+
+
+def _sub_scores(row: np.ndarray) -> dict[str, float]:
+    return {name: round(float(value), 4) for name, value in zip(CRITERIA, row, strict=True)}
+
+
+def _km(value: float) -> float | None:
+    return None if math.isnan(value) else round(float(value), 1)
