@@ -24,7 +24,7 @@ from recommender.model import MatchingModel
 from recommender.profile import Profile
 from recommender.recommend import recommend
 from recommender.settings import Settings
-from recommender.synthetic import generate_offers
+from recommender.synthetic import generate_offers_from_tables
 
 PROFILES: list[dict[str, Any]] = [
     {"level": "3e", "interests": ["plasturgie"], "place": "Saint-Quentin"},
@@ -62,16 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings()
     plain = Catalogue.from_bundle(settings.data_dir, settings.campuses_path)
     tables = plain.tables
-    offers = generate_offers(
-        args.offers,
-        seed=2026,
-        jobs=tables["jobs"],
-        job_titles=tables["job_titles"],
-        job_sectors=tables["job_sectors"],
-        naf_codes=tables["naf_codes"],
-        communes=tables["communes"],
-        certifications=tables["certifications"],
-    )
+    offers = generate_offers_from_tables(args.offers, seed=2026, tables=tables)
     catalogue = Catalogue.from_bundle(settings.data_dir, settings.campuses_path, offers=offers)
     started = time.perf_counter()
     engine = Engine(catalogue, MatchingModel.load(settings.model_path))

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -149,14 +148,6 @@ class Catalogue:
     campuses: list[Campus]
     campus_members: pd.DataFrame
     meta: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        formations = self.tables["formations"]
-        # Columnar arrays aligned with the formations' rows, for vectorised scoring.
-        self.formation_latitudes = formations["latitude"].to_numpy(dtype=float, na_value=np.nan)
-        self.formation_longitudes = formations["longitude"].to_numpy(dtype=float, na_value=np.nan)
-        self.formation_levels = formations["level"].to_numpy(dtype=float, na_value=np.nan)
-        self.formation_voies = pd.Categorical(formations["voie"], categories=VOIES).codes
 
     @classmethod
     def from_store(cls, engine: Engine) -> Catalogue:

@@ -25,7 +25,7 @@ from recommender.recommend import recommend as run_recommend
 from recommender.recommend import why_not as run_why_not
 from recommender.schema import CATALOGUE_TABLES, COMMUNES
 from recommender.settings import Settings
-from recommender.synthetic import generate_offers
+from recommender.synthetic import generate_offers_from_tables
 
 app = typer.Typer(
     help="Moteur d'orientation : catalogue des formations et des offres.",
@@ -165,16 +165,7 @@ def offers_generate(
     engine = store.create_engine(settings.database_url)
     try:
         tables = store.read_catalogue(engine)
-        offers = generate_offers(
-            count,
-            seed=seed,
-            jobs=tables["jobs"],
-            job_titles=tables["job_titles"],
-            job_sectors=tables["job_sectors"],
-            naf_codes=tables["naf_codes"],
-            communes=tables["communes"],
-            certifications=tables["certifications"],
-        )
+        offers = generate_offers_from_tables(count, seed=seed, tables=tables)
         written = store.replace_offers(engine, offers, source="synthetic")
     except OrientationError as error:
         _fail(error)

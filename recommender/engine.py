@@ -144,7 +144,7 @@ class Engine:
         self._offer_types.flags.writeable = False
         self._offers_by_job = _rows_by(self.offers.rome_codes)
         self._offers_by_cert = _rows_by(self.offers.cert_ids)
-        self._attributes = {
+        self.diversity_attributes = {
             "certification": pd.factorize(self.formations.frame["cert_id"])[0],
             "establishment": pd.factorize(self.formations.frame["uai"])[0],
             "voie": self.formations.voies.astype(np.int64),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -213,12 +212,3 @@ def _complete(
     return [
         float(values.get(c, defaults.get(c, 1.0 if name == "weights" else 0.0))) for c in criteria
     ]
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """One criterion's part in one item's score (for explanations and "why not")."""
-
-    criterion: str
-    sub_score: float
-    factor: float

@@ -23,8 +23,6 @@ from recommender.model import CRITERIA
 from recommender.profile import Profile
 from recommender.ranking import diverse_top_k, fair_top_k
 
-MAX_RESULTS = 50
-
 
 def recommend(
     engine: Engine, profile: Profile, *, k: int = 10, offers_k: int = 10
@@ -38,7 +36,7 @@ def recommend(
     """
     resolved = engine.resolve(profile)
     scores, notices = engine.score_formations_widening(resolved, k)
-    rows = diverse_top_k(scores.scores, scores.eligible, k, engine._attributes)
+    rows = diverse_top_k(scores.scores, scores.eligible, k, engine.diversity_attributes)
     formations = [
         _formation_suggestion(engine, resolved, scores, int(row), rank)
         for rank, row in enumerate(rows, start=1)

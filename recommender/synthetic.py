@@ -347,3 +347,19 @@ def _description(
         f"de {months} mois, {title}{prepared}, à {commune}, à partir du {start}. "
         "Elle ne correspond à aucune entreprise ni à aucune offre réelle."
     )
+
+
+def generate_offers_from_tables(
+    n: int, *, seed: int, tables: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """:func:`generate_offers` fed with the catalogue tables it needs."""
+    return generate_offers(
+        n,
+        seed=seed,
+        jobs=tables["jobs"],
+        job_titles=tables["job_titles"],
+        job_sectors=tables["job_sectors"],
+        naf_codes=tables["naf_codes"],
+        communes=tables["communes"],
+        certifications=tables["certifications"],
+    )

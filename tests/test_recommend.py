@@ -13,7 +13,7 @@ from recommender.levels import explain_step, parse_level
 from recommender.model import MatchingModel
 from recommender.profile import Profile
 from recommender.recommend import recommend, why_not
-from recommender.synthetic import generate_offers
+from recommender.synthetic import generate_offers_from_tables
 from tests.conftest import BUNDLED, PROJECT
 
 
@@ -21,16 +21,7 @@ from tests.conftest import BUNDLED, PROJECT
 def engine() -> Engine:
     plain = Catalogue.from_bundle(BUNDLED, BUNDLED / "campuses.toml")
     tables = plain.tables
-    offers = generate_offers(
-        20_000,
-        seed=11,
-        jobs=tables["jobs"],
-        job_titles=tables["job_titles"],
-        job_sectors=tables["job_sectors"],
-        naf_codes=tables["naf_codes"],
-        communes=tables["communes"],
-        certifications=tables["certifications"],
-    )
+    offers = generate_offers_from_tables(20_000, seed=11, tables=tables)
     catalogue = Catalogue.from_bundle(BUNDLED, BUNDLED / "campuses.toml", offers=offers)
     return Engine(catalogue, MatchingModel.load(PROJECT / "models" / "matching.json"))
 
