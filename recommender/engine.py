@@ -36,7 +36,7 @@ from recommender.interest import (
     certification_interest,
     offer_interest,
 )
-from recommender.levels import Standing, StepResult, parse_level, step_scores
+from recommender.levels import LevelPairs, Standing, StepResult, parse_level
 from recommender.model import CRITERIA, MatchingModel
 from recommender.profile import MAX_RADIUS_KM, Notice, Origin, Profile
 from recommender.schema import VOIES
@@ -78,6 +78,27 @@ class FormationScores:
     distance: DistanceCriterion
     voie: VoieCriterion
     campus: CampusCriterion
+
+
+@dataclass(frozen=True)
+class _FormationColumns:
+    """The criteria of one request that do not depend on the radius."""
+
+    interest: InterestCriterion
+    level: StepResult
+    voie: VoieCriterion
+    campus: CampusCriterion
+    eligible: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class OfferScores:
+    """The candidate offers of one request (rows of the offers table) and their scores."""
+
+    rows: NDArray[np.intp]
+    scores: NDArray[np.float64]
+    sub_scores: NDArray[np.float64]  # (len(rows), len(CRITERIA))
+    distance: DistanceCriterion  # aligned with rows
 
 
 @dataclass(frozen=True)
@@ -138,10 +159,10 @@ class Engine:
         # instead of going through pandas on every request.
         self.formation_rows = _row_reader(self.formations.frame)
         self.offer_rows = _row_reader(self.offers.frame)
-        self._offer_types = (
+        offer_types = (
             self._cert_types.reindex(self.offers.cert_ids).fillna("").to_numpy(dtype=object)
         )
-        self._offer_types.flags.writeable = False
+        self._offer_level_pairs = LevelPairs.of(offer_types, self.offers.levels)
         self._offers_by_job = _rows_by(self.offers.rome_codes)
         self._offers_by_cert = _rows_by(self.offers.cert_ids)
         self.diversity_attributes = {
@@ -191,10 +212,32 @@ class Engine:
     # -- scoring ----------------------------------------------------------------------
 
     def score_formations(self, resolved: Resolved, radius_km: float) -> FormationScores:
+        """Every criterion over every formation, within ``radius_km`` of the origin."""
+        return self._formation_scores(resolved, self._formation_columns(resolved), radius_km)
+
+    def _formation_columns(self, resolved: Resolved) -> _FormationColumns:
+        """The criteria that do not depend on the radius, computed once per request."""
         index = self.formations
         profile = resolved.profile
-        interest = certification_interest(self.vocabulary, resolved.match, self._cert_codes)
-        level = step_scores(resolved.standing, index.types, index.levels)
+        members = index.campus_members.get(resolved.campus.campus_id) if resolved.campus else None
+        level = index.level_pairs.judge(resolved.standing)
+        voie = voie_criterion(profile.voies, index.voies)
+        eligible = level.allowed & voie.allowed
+        if profile.campus_only and members is not None:
+            eligible = eligible & members
+        return _FormationColumns(
+            certification_interest(self.vocabulary, resolved.match, self._cert_codes),
+            level,
+            voie,
+            campus_criterion(members, len(index)),
+            eligible,
+        )
+
+    def _formation_scores(
+        self, resolved: Resolved, columns: _FormationColumns, radius_km: float
+    ) -> FormationScores:
+        index = self.formations
+        profile = resolved.profile
         stretch = None
         if profile.boarding:
             stretch = np.where(index.voies == VOIES.index("scolaire"), BOARDING_STRETCH, 1.0)
@@ -208,50 +251,50 @@ class Engine:
             regions=index.regions,
             stretch=stretch,
         )
-        voie = voie_criterion(profile.voies, index.voies)
-        members = index.campus_members.get(resolved.campus.campus_id) if resolved.campus else None
-        campus = campus_criterion(members, len(index))
-        columns = {
-            "interest": interest.scores[index.cert_rows],
-            "level": level.scores,
+        by_name = {
+            "interest": columns.interest.scores[index.cert_rows],
+            "level": columns.level.scores,
             "distance": distance.scores,
-            "voie": voie.scores,
+            "voie": columns.voie.scores,
             "outcomes": index.outcome_scores,
             "pressure": index.pressure_scores,
-            "campus": campus.scores,
+            "campus": columns.campus.scores,
         }
-        sub_scores = np.column_stack([columns[name] for name in CRITERIA])
-        eligible = level.allowed & voie.allowed
-        if profile.campus_only and members is not None:
-            eligible = eligible & members
+        sub_scores = np.column_stack([by_name[name] for name in CRITERIA])
         return FormationScores(
             sub_scores,
             self.model.predict(sub_scores),
-            eligible,
-            interest,
-            level,
+            columns.eligible,
+            columns.interest,
+            columns.level,
             distance,
-            voie,
-            campus,
+            columns.voie,
+            columns.campus,
         )
 
     def score_formations_widening(
         self, resolved: Resolved, k: int
     ) -> tuple[FormationScores, list[Notice]]:
-        """Score; when too few relevant formations are in reach, widen the radius."""
+        """Score; when too few relevant formations are in reach, widen the radius.
+
+        Only the distance changes with the radius: the other criteria are computed once.
+        """
         profile = resolved.profile
         radius = profile.radius_km
-        scores = self.score_formations(resolved, radius)
+        columns = self._formation_columns(resolved)
+        scores = self._formation_scores(resolved, columns, radius)
         if resolved.origin is None or profile.area != "rayon":
             return scores, []
+        relevant_anywhere = columns.eligible
+        if resolved.match is not None:
+            interest = columns.interest.scores[self.formations.cert_rows]
+            relevant_anywhere = relevant_anywhere & (interest >= RELEVANT_INTEREST)
         for _ in range(WIDENING_STEPS):
-            relevant = scores.eligible & scores.distance.in_area
-            if resolved.match is not None:
-                relevant &= scores.sub_scores[:, CRITERIA.index("interest")] >= RELEVANT_INTEREST
-            if relevant.sum() >= k or radius >= MAX_RADIUS_KM:
+            in_reach = int((relevant_anywhere & scores.distance.in_area).sum())
+            if in_reach >= k or radius >= MAX_RADIUS_KM:
                 break
             radius = min(radius * 2, MAX_RADIUS_KM)
-            scores = self.score_formations(resolved, radius)
+            scores = self._formation_scores(resolved, columns, radius)
         if radius == profile.radius_km:
             return scores, []
         notice = Notice(
@@ -262,25 +305,23 @@ class Engine:
         )
         return scores, [notice]
 
-    def score_offers(
-        self, resolved: Resolved, radius_km: float
-    ) -> tuple[
-        NDArray[np.float64],
-        NDArray[np.bool_],
-        NDArray[np.float64],
-        DistanceCriterion,
-        NDArray[np.float64],
-    ]:
-        """Offers on the same criteria (outcomes, pressure and campus are neutral)."""
+    def score_offers(self, resolved: Resolved, radius_km: float, k: int) -> OfferScores:
+        """Offers on the same criteria (outcomes, pressure and campus are neutral).
+
+        Only the eligible offers inside the area are scored, or every eligible offer
+        when fewer than ``k`` are inside: a far offer cannot outrank a near one of
+        the same standing, and scoring 100,000 offers costs more than the rest.
+        """
         index = self.offers
-        n = len(index)
         profile = resolved.profile
-        interest = offer_interest(self.vocabulary, resolved.match, index.rome_codes)
-        level = step_scores(resolved.standing, self._offer_types, index.levels)
+        level = self._offer_level_pairs.judge(resolved.standing)
         # An offer without a certification (a stage) has no entry requirement.
         no_cert = index.cert_ids == ""
-        level_scores = np.where(no_cert, 1.0, level.scores)
-        level_allowed = no_cert | level.allowed
+        kinds_wanted = {
+            kind for voie in (profile.voies or VOIES) for kind in OFFER_KINDS_BY_VOIE[voie]
+        }
+        kind_ok = np.isin(index.kinds, list(kinds_wanted))
+        eligible = (no_cert | level.allowed) & kind_ok
         distance = distance_criterion(
             resolved.origin,
             index.latitudes,
@@ -288,28 +329,30 @@ class Engine:
             radius_km=radius_km,
             area=profile.area,
         )
-        kinds_wanted = {
-            kind for voie in (profile.voies or VOIES) for kind in OFFER_KINDS_BY_VOIE[voie]
-        }
-        kind_ok = np.isin(index.kinds, list(kinds_wanted))
-        neutral = np.ones(n)
-        columns = {
+        rows = np.flatnonzero(eligible & distance.in_area)
+        if len(rows) < k:
+            rows = np.flatnonzero(eligible)
+        interest = offer_interest(
+            self.vocabulary, resolved.match, index.job_codes, index.job_positions[rows]
+        )
+        neutral = np.ones(len(rows))
+        by_name = {
             "interest": interest,
-            "level": level_scores,
-            "distance": distance.scores,
-            "voie": kind_ok.astype(float),
+            "level": np.where(no_cert[rows], 1.0, level.scores[rows]),
+            "distance": distance.scores[rows],
+            "voie": neutral,  # offers of unwanted kinds are not candidates
             "outcomes": neutral,
             "pressure": neutral,
             "campus": neutral,
         }
-        sub_scores = np.column_stack([columns[name] for name in CRITERIA])
-        return (
-            self.model.predict(sub_scores),
-            level_allowed & kind_ok,
-            sub_scores,
-            distance,
-            interest,
+        sub_scores = np.column_stack([by_name[name] for name in CRITERIA])
+        near = DistanceCriterion(
+            distance.scores[rows],
+            distance.distances_km[rows],
+            distance.in_area[rows],
+            distance.radius_km,
         )
+        return OfferScores(rows, self.model.predict(sub_scores), sub_scores, near)
 
     # -- pairing ----------------------------------------------------------------------
 
@@ -334,30 +377,22 @@ class Engine:
         near = distances <= PAIRING_RADIUS_KM
         order = np.argsort(distances[near], kind="stable")[:PAIRED_OFFERS]
         chosen = rows[near][order]
-        picked = self.offers.frame.iloc[chosen]
-        return [
-            {
-                "offer_id": o,
-                "title": t,
-                "employer_name": e,
-                "kind": k,
-                "insee": i,
-                "place_name": p,
-                "distance_from_formation_km": round(float(d), 1),
-                "synthetic": s == "synthetic",
-            }
-            for o, t, e, k, i, p, d, s in zip(
-                picked["offer_id"],
-                picked["title"],
-                picked["employer_name"],
-                picked["kind"],
-                picked["insee"],
-                picked["commune_name"],
-                distances[near][order],
-                picked["source"],
-                strict=True,
+        paired = []
+        for row_, km in zip(chosen, distances[near][order], strict=True):
+            offer = self.offer_rows(int(row_))
+            paired.append(
+                {
+                    "offer_id": offer["offer_id"],
+                    "title": offer["title"],
+                    "employer_name": offer["employer_name"],
+                    "kind": offer["kind"],
+                    "insee": offer["insee"],
+                    "place_name": offer["commune_name"],
+                    "distance_from_formation_km": round(float(km), 1),
+                    "synthetic": offer["source"] == "synthetic",
+                }
             )
-        ]
+        return paired
 
     def formation_row(self, formation_id: str) -> int:
         row = self._formation_rows.get(formation_id)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from recommender.browse import BrowseIndex
 from recommender.catalogue import Catalogue
+from recommender.levels import LevelPairs
 from recommender.schema import VOIES
 
 # Neutral values for unknown facts: an unknown outcome or pressure should neither
@@ -31,7 +32,8 @@ class FormationIndex:
     latitudes: NDArray[np.float64]
     longitudes: NDArray[np.float64]
     levels: NDArray[np.float64]
-    types: NDArray[np.object_]  # certification type per formation (levels.step_scores)
+    types: NDArray[np.object_]  # certification type per formation
+    level_pairs: LevelPairs  # (type, level) pairs, judged per request
     voies: NDArray[np.int8]  # index into VOIES
     departements: NDArray[np.str_]
     regions: NDArray[np.str_]
@@ -59,13 +61,16 @@ class FormationIndex:
         )
         members = catalogue.campus_members.groupby("campus_id")["uai"].apply(set).to_dict()
         uais = frame["uai"].to_numpy()
+        types = frame["c_type"].fillna("").to_numpy(dtype=object)
+        levels = frame["level"].to_numpy(dtype=float, na_value=np.nan)
         return cls(
             frame=frame,
             cert_rows=cert_position.reindex(frame["cert_id"]).to_numpy(dtype=np.int64),
             latitudes=frame["latitude"].to_numpy(dtype=float, na_value=np.nan),
             longitudes=frame["longitude"].to_numpy(dtype=float, na_value=np.nan),
-            levels=frame["level"].to_numpy(dtype=float, na_value=np.nan),
-            types=frame["c_type"].fillna("").to_numpy(dtype=object),
+            levels=levels,
+            types=types,
+            level_pairs=LevelPairs.of(types, levels),
             voies=pd.Categorical(frame["voie"], categories=VOIES).codes.astype(np.int8),
             departements=frame["departement"].fillna("").to_numpy(dtype=str),
             regions=frame["region"].fillna("").to_numpy(dtype=str),
@@ -87,10 +92,7 @@ class FormationIndex:
 
 
 def _freeze(index: object) -> None:
-    """Make every array read-only: requests share them, none may change them.
-
-    Read-only arrays also let :func:`recommender.levels.step_scores` cache its work.
-    """
+    """Make every array read-only: requests share them, none may change them."""
     for value in vars(index).values():
         if isinstance(value, np.ndarray):
             value.flags.writeable = False
@@ -134,6 +136,8 @@ class OfferIndex:
     latitudes: NDArray[np.float64]
     longitudes: NDArray[np.float64]
     rome_codes: NDArray[np.str_]
+    job_codes: NDArray[np.str_]  # the distinct ROME codes of the offers…
+    job_positions: NDArray[np.intp]  # …and each offer's position among them
     levels: NDArray[np.float64]
     kinds: NDArray[np.str_]
     employers: NDArray[np.int64]  # employer id per offer, for fair exposure
@@ -144,11 +148,15 @@ class OfferIndex:
         """Arrays over ``browse.offers.frame`` (same rows as the offers table)."""
         frame = browse.offers.frame
         employer_key = frame["employer_name"].fillna("") + "|" + frame["insee"].fillna("")
+        rome_codes = frame["code_rome"].fillna("").to_numpy(dtype=str)
+        job_codes, job_positions = np.unique(rome_codes, return_inverse=True)
         return cls(
             frame=frame,
             latitudes=frame["latitude"].to_numpy(dtype=float, na_value=np.nan),
             longitudes=frame["longitude"].to_numpy(dtype=float, na_value=np.nan),
-            rome_codes=frame["code_rome"].fillna("").to_numpy(dtype=str),
+            rome_codes=rome_codes,
+            job_codes=job_codes,
+            job_positions=job_positions.astype(np.intp),
             levels=frame["level"].to_numpy(dtype=float, na_value=np.nan),
             kinds=frame["kind"].fillna("").to_numpy(dtype=str),
             employers=pd.factorize(employer_key)[0].astype(np.int64),

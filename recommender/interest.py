@@ -94,18 +94,24 @@ def _mean_code_agreement(
 
 
 def offer_interest(
-    vocabulary: Vocabulary, match: InterestMatch | None, rome_codes: NDArray[np.str_]
+    vocabulary: Vocabulary,
+    match: InterestMatch | None,
+    job_codes: NDArray[np.str_],
+    job_positions: NDArray[np.intp],
 ) -> NDArray[np.float64]:
-    """Best weighted job-tree proximity between each offer's job and the matched jobs."""
+    """Best weighted job-tree proximity between each offer's job and the matched jobs.
+
+    ``job_codes`` are the distinct ROME codes of the offers and ``job_positions``
+    each offer's position among them (one proximity per code, then broadcast).
+    """
     if match is None:
-        return np.ones(len(rome_codes))
+        return np.ones(len(job_positions))
     if not match.jobs:
-        return np.zeros(len(rome_codes))
+        return np.zeros(len(job_positions))
     # Offer job codes are known jobs: checked on import, drawn from the referential
     # by the generator.
-    codes, positions = np.unique(rome_codes, return_inverse=True)
     matched = list(match.jobs)
     weights = np.fromiter(match.jobs.values(), dtype=np.float64, count=len(matched))
-    proximity = vocabulary.job_proximity(list(codes), matched) * weights[None, :]
+    proximity = vocabulary.job_proximity(list(job_codes), matched) * weights[None, :]
     best: NDArray[np.float64] = proximity.max(axis=1)
-    return best[positions]
+    return best[job_positions]

@@ -382,12 +382,9 @@ def step_scores(
 
     ``types`` holds certification types (``"CAP"``, ``"BTS"``…) and ``levels`` EU
     levels (NaN when unknown), aligned with the catalogue's formations. Each
-    distinct (type, level) pair is judged once and the answers broadcast.
-
-    Finding the distinct pairs of the national catalogue costs about 3 ms, more
-    than the scoring itself; when both arrays are read-only
-    (``array.flags.writeable = False``, as the catalogue holds them) that work is
-    kept for the next call with the same arrays, and a call takes well under 1 ms.
+    distinct (type, level) pair is judged once and the answers broadcast. Finding
+    the pairs of the national catalogue costs more than judging them: an index that
+    scores many profiles keeps a :class:`LevelPairs` and calls its ``judge``.
 
     Examples
     --------
@@ -396,12 +393,50 @@ def step_scores(
     >>> result.scores.tolist(), result.allowed.tolist(), result.reason(1)
     ([1.0, 0.0, 0.4], [True, False, True], 'demande un Bac (niveau 4)')
     """
-    inverse, pairs = _distinct_pairs(types, levels)
-    judged = [_judge(standing, type_, level) for type_, level in pairs]
-    scores = np.fromiter((j[0] for j in judged), dtype=np.float64, count=len(judged))
-    allowed = np.fromiter((j[1] for j in judged), dtype=np.bool_, count=len(judged))
-    codes = np.fromiter((j[2] for j in judged), dtype=np.int8, count=len(judged))
-    return StepResult(scores[inverse], allowed[inverse], codes[inverse])
+    return LevelPairs.of(types, levels).judge(standing)
+
+
+@dataclass(frozen=True)
+class LevelPairs:
+    """The distinct (certification type, level) pairs of some items, found once.
+
+    Examples
+    --------
+    >>> pairs = LevelPairs.of(np.array(["CAP", "CAP", "BTS"]), np.array([3.0, 3.0, 5.0]))
+    >>> pairs.pairs, pairs.judge(parse_level("3e")).allowed.tolist()
+    ([('BTS', 5), ('CAP', 3)], [True, True, False])
+    """
+
+    inverse: npt.NDArray[np.intp]  # item → position in pairs
+    pairs: list[tuple[str, int | None]]
+
+    @classmethod
+    def of(cls, types: npt.NDArray[np.object_], levels: npt.NDArray[np.float64]) -> LevelPairs:
+        type_codes, type_values = pd.factorize(types, use_na_sentinel=False, sort=True)
+        level_codes, level_values = pd.factorize(levels, use_na_sentinel=False, sort=True)
+        n_levels = len(level_values)
+        keys = type_codes.astype(np.intp) * n_levels + level_codes
+        present = np.zeros(len(type_values) * n_levels, dtype=bool)
+        present[keys] = True
+        distinct = np.flatnonzero(present)
+        position = np.zeros(len(present), dtype=np.intp)
+        position[distinct] = np.arange(len(distinct))
+        pairs = [
+            (_type_text(type_values[key // n_levels]), _level_int(level_values[key % n_levels]))
+            for key in distinct
+        ]
+        inverse = position[keys]
+        inverse.flags.writeable = False
+        return cls(inverse, pairs)
+
+    def judge(self, standing: Standing) -> StepResult:
+        """Step scores of every item from ``standing``."""
+        judged = [_judge(standing, type_, level) for type_, level in self.pairs]
+        count = len(judged)
+        scores = np.fromiter((j[0] for j in judged), dtype=np.float64, count=count)
+        allowed = np.fromiter((j[1] for j in judged), dtype=np.bool_, count=count)
+        codes = np.fromiter((j[2] for j in judged), dtype=np.int8, count=count)
+        return StepResult(scores[self.inverse], allowed[self.inverse], codes[self.inverse])
 
 
 @lru_cache(maxsize=4096)
@@ -440,43 +475,8 @@ def _needed_level(requirement: Requirement, level: int | None) -> int:
     return needed if needed >= 3 else 0
 
 
-Pairs = tuple[npt.NDArray[np.intp], list[tuple[str, int | None]]]
-# The last read-only arrays seen and their pairs: the catalogue's arrays never change,
-# and factorising 57k strings costs more than everything else in step_scores.
-_last_pairs: tuple[np.ndarray, np.ndarray, Pairs] | None = None
-
-
-def _distinct_pairs(types: npt.NDArray[np.object_], levels: npt.NDArray[np.float64]) -> Pairs:
-    """Row → pair index, and the distinct (type, level) pairs present."""
-    global _last_pairs
-    last = _last_pairs
-    if last is not None and last[0] is types and last[1] is levels:
-        return last[2]
-    pairs = _factorise_pairs(types, levels)
-    if not types.flags.writeable and not levels.flags.writeable:
-        _last_pairs = (types, levels, pairs)
-    return pairs
-
-
-def _factorise_pairs(types: npt.NDArray[np.object_], levels: npt.NDArray[np.float64]) -> Pairs:
-    type_codes, type_values = pd.factorize(types, use_na_sentinel=False)
-    level_codes, level_values = pd.factorize(levels, use_na_sentinel=False)
-    n_levels = len(level_values)
-    keys = type_codes.astype(np.intp) * n_levels + level_codes
-    present = np.zeros(len(type_values) * n_levels, dtype=bool)
-    present[keys] = True
-    distinct = np.flatnonzero(present)
-    position = np.zeros(len(present), dtype=np.intp)
-    position[distinct] = np.arange(len(distinct))
-    pairs = [
-        (_type_text(type_values[key // n_levels]), _level_int(level_values[key % n_levels]))
-        for key in distinct
-    ]
-    return position[keys], pairs
-
-
 def _type_text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return str(value) if isinstance(value, str) else ""
 
 
 def _level_int(value: float) -> int | None:

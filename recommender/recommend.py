@@ -14,6 +14,7 @@ from recommender.browse.offers import offer_item
 from recommender.engine import (
     Engine,
     FormationScores,
+    OfferScores,
     Recommendations,
     Resolved,
     Suggestion,
@@ -43,21 +44,22 @@ def recommend(
     ]
     offers: list[Suggestion] = []
     if offers_k and len(engine.offers):
-        offer_scores, eligible, sub_scores, distance, _ = engine.score_offers(
-            resolved, scores.distance.radius_km
-        )
-        chosen = fair_top_k(offer_scores, eligible, offers_k, engine.offers.employers)
-        items = [engine.offer_rows(int(row)) for row in chosen]
-        for rank, (row, item) in enumerate(zip(chosen, items, strict=True), start=1):
-            item["distance_km"] = _km(distance.distances_km[row])
+        scored = engine.score_offers(resolved, scores.distance.radius_km, offers_k)
+        everyone = np.ones(len(scored.rows), dtype=bool)
+        employers = engine.offers.employers[scored.rows]
+        chosen = fair_top_k(scored.scores, everyone, offers_k, employers)
+        for rank, candidate in enumerate(chosen, start=1):
+            item = engine.offer_rows(int(scored.rows[candidate]))
+            distance_km = _km(scored.distance.distances_km[candidate])
+            item["distance_km"] = distance_km
             offers.append(
                 Suggestion(
                     rank=rank,
-                    score=float(offer_scores[row]),
+                    score=float(scored.scores[candidate]),
                     item=offer_item(item),
-                    sub_scores=_sub_scores(sub_scores[row]),
-                    distance_km=_km(distance.distances_km[row]),
-                    reasons=_offer_reasons(engine, resolved, item, sub_scores[row], distance, row),
+                    sub_scores=_sub_scores(scored.sub_scores[candidate]),
+                    distance_km=distance_km,
+                    reasons=_offer_reasons(resolved, item, scored, int(candidate)),
                 )
             )
     return Recommendations(resolved, formations, offers, notices, scores.distance.radius_km)
@@ -146,18 +148,13 @@ def formation_reasons(
 
 
 def _offer_reasons(
-    engine: Engine,
-    resolved: Resolved,
-    item: dict[str, Any],
-    sub_scores: np.ndarray,
-    distance: Any,
-    row: int,
+    resolved: Resolved, item: dict[str, Any], scored: OfferScores, candidate: int
 ) -> list[Reason]:
+    sub_scores = scored.sub_scores[candidate]
     reasons = []
     if resolved.match is not None and resolved.match.jobs:
-        reasons.append(
-            explain.job_reason(str(item["job"]), str(item["code_rome"]), float(sub_scores[0]))
-        )
+        interest = float(sub_scores[CRITERIA.index("interest")])
+        reasons.append(explain.job_reason(str(item["job"]), str(item["code_rome"]), interest))
     reasons.append(
         Reason(
             "voie",
@@ -166,10 +163,11 @@ def _offer_reasons(
         )
     )
     if resolved.origin is not None:
+        distance = scored.distance
         reasons.append(
             explain.distance_reason(
-                float(distance.distances_km[row]),
-                bool(distance.in_area[row]),
+                float(distance.distances_km[candidate]),
+                bool(distance.in_area[candidate]),
                 distance.radius_km,
                 resolved.origin.label,
                 resolved.profile.area,

@@ -197,6 +197,7 @@ CERTIFICATIONS = Table(
         _req("access_vae", "bool", "validation des acquis de l'expérience"),
         _req("active", "bool", "still awarded"),
         _req("source", "str", "which referential(s) the row comes from"),
+        _c("description", "str", "what the programme teaches, from ONISEP (plain text)"),
     ),
     key=("cert_id",),
     doc="Certifications keyed by CFD and/or RNCP.",

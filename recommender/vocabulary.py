@@ -74,6 +74,8 @@ _INTEREST_CAP = 0.75  # two interest categories of the query: still below an exa
 _FLOOR = 0.6  # weaker interest or NSF matches are noise: "sens" names 3 categories
 _NSF_SHARE = 0.3  # share of the NSF label match in a certification's text score
 _NSF_WORDS = 0.5  # the other words of an NSF group's label that the query names
+_JOB_LABEL_WEIGHT = 0.3  # weight of each of a certification's job labels in its text…
+_JOB_LABELS_TOTAL = 0.6  # …and of all of them together when it has many
 _BREADTH = 0.25  # share of a job's score from how many of its titles match
 _RELATIVE_CUT = 0.3  # jobs kept: weight ≥ 30 % of the best…
 _MAX_JOBS = 30  # …and at most 30
@@ -334,9 +336,10 @@ class Vocabulary:
         """Text similarity of the query to each certification row, in [0, 1].
 
         Cosine of TF-IDF vectors of stems (the certification's label, its NSF group's
-        label at ½, its ROME jobs' labels at 0.3), with 0.3 of the score for how well the
-        query names its NSF group: "plasturgie" reaches the Bac pro "Plastiques et
-        composites" through NSF 225 "Plasturgie, matériaux composites".
+        label at ½, its ROME jobs' labels at 0.3 each, at most 0.6 in all), with 0.3 of
+        the score for how well the query names its NSF group: "plasturgie" reaches the
+        Bac pro "Plastiques et composites" through NSF 225 "Plasturgie, matériaux
+        composites".
         """
         cosine = np.zeros(len(self._cert_nsf))
         query = [
@@ -627,7 +630,8 @@ class Vocabulary:
     def _certification_terms(
         self, certifications: pd.DataFrame, jobs: pd.DataFrame
     ) -> list[dict[int, float]]:
-        """Term frequencies of each certification: label 1, NSF label ½, job labels 0.3."""
+        """Term frequencies of each certification: label 1, NSF label ½, job labels 0.3
+        each (0.6 shared among them when there are more than two)."""
         nsf_labels = dict(zip(self._nsf.codes, self._nsf.labels, strict=True))
         job_labels = dict(zip(jobs["code_rome"], jobs["label"], strict=True))
         shared: dict[str, set[int]] = {}  # NSF and job labels repeat: register them once
@@ -640,7 +644,11 @@ class Vocabulary:
         ):
             frequencies = dict.fromkeys(self._words.register(label, types=True), 1.0)
             texts = [(nsf_labels.get(nsf, ""), 0.5)]
-            texts += [(job_labels.get(code, ""), 0.3) for code in codes.split()]
+            # Job labels share a fixed weight: a certification linked to many jobs must
+            # not drown its own label in theirs.
+            job_codes = codes.split()
+            job_weight = min(_JOB_LABEL_WEIGHT, _JOB_LABELS_TOTAL / max(len(job_codes), 1))
+            texts += [(job_labels.get(code, ""), job_weight) for code in job_codes]
             for text, weight in texts:
                 if text not in shared:
                     shared[text] = self._words.register(text)

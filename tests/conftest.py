@@ -134,6 +134,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
                 access_vae=True,
                 active=True,
                 source="bcn",
+                description="On y apprend à régler et conduire des machines de plasturgie.",
             ),
             dict(
                 cert_id="RNCP1",
@@ -152,6 +153,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
                 access_vae=True,
                 active=True,
                 source="rncp",
+                description=None,
             ),
         ],
         "cert_blocs": [dict(rncp="RNCP1", bloc_code="RNCP1BC01", label="Souder à plat")],

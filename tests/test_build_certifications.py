@@ -3,6 +3,7 @@ certification_sources.py and certification_types.py)."""
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -320,7 +321,48 @@ def tiny_sources(tmp_path: Path) -> Sources:
         ],
         **cp1252,
     )
+    _write_onisep(tmp_path)
     return Sources(tmp_path)
+
+
+ONISEP_PROGRAMMES = """<?xml version="1.0" encoding="UTF-8"?>
+<formations>
+  <formation>
+    <identifiant>FOR.1</identifiant>
+    <code_scolarite>40022503</code_scolarite>
+    <libelle_complet>bac pro plastiques et composites</libelle_complet>
+    <descriptif_format_court><![CDATA[<p>Le titulaire r&egrave;gle des presses.</p>
+      <p>Il contr&ocirc;le les pi&egrave;ces.</p>]]></descriptif_format_court>
+    <metiers_formation>
+      <metier><id>MET.1</id><nom_metier>régleur/euse</nom_metier></metier>
+      <metier><id>MET.2</id><nom_metier>mouliste</nom_metier></metier>
+    </metiers_formation>
+  </formation>
+  <formation>
+    <identifiant>FOR.2</identifiant>
+    <code_scolarite/>
+    <libelle_complet>licence sans CFD</libelle_complet>
+    <metiers_formation/>
+  </formation>
+</formations>
+"""
+ONISEP_JOBS = """<?xml version="1.0" encoding="UTF-8"?>
+<metiers>
+  <metier><identifiant>MET.1</identifiant><romesV3><romeV3>H3202</romeV3></romesV3></metier>
+  <metier><identifiant>MET.2</identifiant><romesV3><romeV3>H2999</romeV3></romesV3></metier>
+</metiers>
+"""
+
+
+def _write_onisep(root: Path) -> None:
+    folder = root / "onisep"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (
+        ("Onisep_Ideo_Fiches_Formations_25062024", ONISEP_PROGRAMMES),
+        ("Onisep_Ideo_Fiches_metiers_25062024", ONISEP_JOBS),
+    ):
+        with zipfile.ZipFile(folder / f"{name}.xml.zip", "w") as archive:
+            archive.writestr(f"{name}.xml", text)
 
 
 def _build(sources: Sources, today: date = date(2026, 1, 1)) -> dict[str, pd.DataFrame]:
@@ -344,13 +386,15 @@ def test_tiny_cfd_gets_certif_info_rncp_label_rome_and_voies(tiny_sources: Sourc
     assert bac_pro["rncp"] == "RNCP38566"  # current Certif Info beats the kit
     assert bac_pro["label"] == "Bac pro plastiques et composites"
     assert (bac_pro["type"], bac_pro["level"], bac_pro["nsf"]) == ("BAC PRO", 4, "225")
-    assert bac_pro["rome_codes"] == "H3201"  # M1700 is no ROME 4.0 code
+    # M1700 is no ROME 4.0 code; H3202 comes from the job ONISEP links the diploma to
+    assert bac_pro["rome_codes"] == "H3201 H3202"
+    assert bac_pro["description"] == "Le titulaire règle des presses. Il contrôle les pièces."
     voies = [
         bac_pro[f"access_{v}"]
         for v in ("school", "apprenticeship", "continuing", "professionalisation", "vae")
     ]
     assert voies == [True, True, False, False, True]
-    assert bac_pro["source"] == "bcn+certif_info+kit"
+    assert bac_pro["source"] == "bcn+certif_info+kit+onisep"
 
 
 def test_tiny_cfd_known_only_to_kit_and_rncp_2021(tiny_sources: Sources):
@@ -394,7 +438,7 @@ def test_tiny_gaps_are_counted(tiny_sources: Sources):
     assert counted["certifications Certif Info publiées sans CFD ni RNCP"] == 1
     assert counted["lignes Certif Info hors champ"] == 1
     assert counted["certifications RNCP courantes hors niveaux 3–8"] == 1
-    assert counted["liens certification → code ROME absent du ROME 4.0"] == 2
+    assert counted["liens certification → code ROME absent du ROME 4.0"] == 3  # one ONISEP
     assert counted["lignes du kit sans code RNCP"] == 1
     assert counted["fiches RNCP 2021 « ACTIVE » absentes de Certif Info et du kit"] == 1
 
@@ -440,6 +484,19 @@ def test_real_plastics_diplomas_have_level_and_rome(real: dict[str, pd.DataFrame
         assert row["rome_codes"]
 
 
+@pytest.mark.source
+@needs_sources
+def test_real_onisep_jobs_give_the_process_bts_its_chemistry_codes(real):
+    certifications = real["certifications"].set_index("cert_id")
+    process = certifications.loc["32022003"]  # BTS pilotage de procédés
+    # The referentials say only H3303, now « cuisinier en industrie chimique »; ONISEP
+    # links it to « pilote de ligne automatisée (chimie…) », H2301.
+    assert process["rome_codes"].split()[0] == "H3303"
+    assert "H2301" in process["rome_codes"].split()
+    assert "procédés de fabrication" in process["description"]
+    assert certifications["description"].notna().sum() > 600
+
+
 @pytest.mark.parametrize(
     ("relative", "column", "read"),
     [
@@ -480,3 +537,11 @@ def _mirror(source: Path, copy: Path, parts: tuple[str, ...]) -> None:
             (copy / entry.name).symlink_to(entry)
         elif len(parts) > 1:
             _mirror(entry, copy / entry.name, parts[1:])
+
+
+def test_a_broken_onisep_file_fails_naming_it(tiny_sources: Sources):
+    path = tiny_sources.root / "onisep" / "Onisep_Ideo_Fiches_metiers_25062024.xml.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Onisep_Ideo_Fiches_metiers_25062024.xml", "<metiers><metier>")
+    with pytest.raises(SourceFormatError, match="Onisep_Ideo_Fiches_metiers"):
+        build_certifications(tiny_sources)

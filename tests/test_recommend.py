@@ -60,17 +60,22 @@ def test_pupil_in_3e_at_saint_quentin_who_likes_plastics(engine: Engine) -> None
 
 
 def test_bac_pro_near_amiens_interested_in_chemistry_and_biology(engine: Engine) -> None:
+    # The nearest BTS métiers de la chimie (Nogent-sur-Oise, 72 km) and pilotage de procédés
+    # (Compiègne, 67 km) are within reach for someone who can go 80 km.
     result = recommend(
         engine,
-        Profile(level="bac pro", interests=("chimie", "biologie"), place="Amiens", radius_km=60),
+        Profile(level="bac pro", interests=("chimie", "biologie"), place="Amiens", radius_km=80),
         k=15,
     )
     labels = " | ".join(_labels(result))
     assert "métiers de la chimie" in labels
     assert "bioanalyses" in labels
-    # Known gap: the BTS pilotage de procédés only lists ROME H3303, which ROME 4.0
-    # relabelled « cuisinier en industrie chimique », and the nearest is 67 km away.
+    # Its only ROME code in the certification referentials is H3303, which ROME 4.0
+    # relabelled « cuisinier en industrie chimique »: it is found through the jobs
+    # ONISEP says it leads to (H2301 pilote de ligne en industrie chimique…).
+    assert "pilotage de procédés" in labels
     assert all(s.item["level"] == 5 for s in result.formations[:5])  # BTS after a Bac pro
+    assert all(s.distance_km is not None and s.distance_km <= 80 for s in result.formations)
 
 
 @pytest.mark.parametrize(
@@ -160,6 +165,23 @@ def test_offers_are_fair_to_employers_and_apprenticeships_are_paired(engine: Eng
     paired = [p for s in result.formations for p in s.paired_offers]
     assert paired, "apprenticeship formations near Lille should have nearby offers"
     assert all(p["distance_from_formation_km"] <= 30 for p in paired)
+
+
+def test_offers_stay_within_the_radius_unless_too_few_are_there(engine: Engine) -> None:
+    near = recommend(
+        engine,
+        Profile(level="3e", interests=("cuisine",), place="Lille", radius_km=20),
+        k=10,
+        offers_k=10,
+    )
+    assert len(near.offers) == 10
+    assert all(s.distance_km is not None and s.distance_km <= 20 for s in near.offers)
+    # Few offers within 2 km of Saint-Flour: farther ones fill the list, and say so.
+    far = recommend(engine, Profile(level="3e", place="Saint-Flour", radius_km=2), offers_k=10)
+    assert len(far.offers) == 10
+    beyond = [s for s in far.offers if s.distance_km is not None and s.distance_km > 2]
+    assert beyond
+    assert any("au-delà de votre rayon de 2 km" in t for t in _texts(beyond[0].reasons))
 
 
 def test_radius_is_widened_and_said_when_too_few_are_near(engine: Engine) -> None:

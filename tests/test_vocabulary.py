@@ -48,6 +48,7 @@ def _cert(cert_id: str, label: str, nsf: str, rome_codes: str) -> dict[str, obje
         access_vae=False,
         active=True,
         source="test",
+        description=None,
     )
 
 

@@ -31,6 +31,7 @@ from data.build.certification_sources import (
 )
 from data.build.certification_types import ACCESS
 from data.build.jobs import ROME_CODE
+from data.build.onisep import read_onisep_programmes
 from data.build.sources import Sources, check_pattern, with_gaps
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,10 @@ _PRIORITY = {
     "type_label": ("certif_info", "rncp_2021", "bcn"),
     "level": ("bcn", "certif_info", "rncp_2021", "kit"),
     "nsf": ("bcn", "certif_info", "rncp_2021"),
-    "rome_codes": ("certif_info", "rncp_2021"),
+    # every source's codes are kept, in this order; ONISEP's jobs come last
+    "rome_codes": ("certif_info", "rncp_2021", "onisep"),
 }
-_ORIGINS = ("bcn", "certif_info", "kit", "rncp_2021")
+_ORIGINS = ("bcn", "certif_info", "kit", "rncp_2021", "onisep")
 
 
 def build_certifications(sources: Sources, *, today: date | None = None) -> dict[str, pd.DataFrame]:
@@ -69,6 +71,7 @@ def build_certifications(sources: Sources, *, today: date | None = None) -> dict
     certif_info = read_certif_info(sources)
     kit = read_kit(sources)
     rncp = read_rncp(sources)
+    onisep = read_onisep_programmes(sources)
 
     opened = bcn[bcn["closes"].isna() | (bcn["closes"] >= OPEN_SINCE)]
     cfds = set(opened["cfd"])
@@ -88,8 +91,10 @@ def build_certifications(sources: Sources, *, today: date | None = None) -> dict
         ],
         ignore_index=True,
     )
-    evidence = _evidence(rows, opened, certif_info, kit, rncp, cfds, rncp_only)
+    evidence = _evidence(rows, opened, certif_info, kit, rncp, cfds, rncp_only, onisep)
     certifications = _merge(rows, evidence, rome_codes, gaps)
+    descriptions = onisep.dropna(subset=["description"]).set_index("cfd")["description"]
+    certifications["description"] = certifications["cfd"].map(descriptions).astype("string")
     closes = certifications["cfd"].map(opened.set_index("cfd")["closes"])
     certifications["active"] = certifications["cfd"].isna() | closes.isna() | (closes > now)
 
@@ -181,6 +186,7 @@ def _evidence(
     rncp: pd.DataFrame,
     cfds: set[str],
     rncp_only: set[str],
+    onisep: pd.DataFrame,
 ) -> pd.DataFrame:
     """What each source says about each row, one frame: cert_id, origin, order, fields."""
     by_cfd = certif_info[certif_info["cfd"].isin(cfds)].assign(cert_id=lambda f: f["cfd"])
@@ -198,6 +204,9 @@ def _evidence(
             origin="kit", order=lambda f: (~f["active"]).astype(int)
         ),
         fiches.assign(origin="rncp_2021", order=0),
+        onisep[onisep["cfd"].isin(cfds)][["cfd", "rome_codes"]].assign(
+            cert_id=lambda f: f["cfd"], origin="onisep", order=0
+        ),
     ]
     columns = [
         "cert_id",
