@@ -1,11 +1,11 @@
-# One command per task: make run, make test, make lint, make bench.
+# One command per task: make run, make test, make lint, make bench, make bench-quality.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SHARED_DATA ?= ../shared/data
 
-.PHONY: install run load test lint format bench data clean
+.PHONY: install run load test lint format bench bench-quality judge data clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks.catalogue
 	$(PY) -m benchmarks.recommend
+
+## recommendation quality: the engine against four baselines on the judged profiles
+bench-quality: $(STAMP)
+	$(PY) -m benchmarks.quality
+
+## re-derive benchmarks/quality/judgments.json after editing profiles.toml or data/
+judge: $(STAMP)
+	$(PY) -m benchmarks.quality.judge
 
 ## rebuild data/*.parquet from the raw public sources (needs ../shared/data)
 data: $(STAMP)

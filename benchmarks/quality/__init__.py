@@ -1,0 +1,1 @@
+"""Recommendation quality: judged profiles, metrics and baselines (``make bench-quality``)."""
