@@ -65,6 +65,11 @@ class Resolved:
     origin: Origin | None
     campus: Campus | None
 
+    @property
+    def retraining(self) -> bool:
+        """An adult: a diploma of their level or below is a route to a new trade."""
+        return self.profile.audience == "adulte"
+
 
 @dataclass(frozen=True)
 class FormationScores:
@@ -220,7 +225,7 @@ class Engine:
         index = self.formations
         profile = resolved.profile
         members = index.campus_members.get(resolved.campus.campus_id) if resolved.campus else None
-        level = index.level_pairs.judge(resolved.standing)
+        level = index.level_pairs.judge(resolved.standing, retraining=resolved.retraining)
         voie = voie_criterion(profile.voies, index.voies)
         eligible = level.allowed & voie.allowed
         if profile.campus_only and members is not None:
@@ -314,7 +319,7 @@ class Engine:
         """
         index = self.offers
         profile = resolved.profile
-        level = self._offer_level_pairs.judge(resolved.standing)
+        level = self._offer_level_pairs.judge(resolved.standing, retraining=resolved.retraining)
         # An offer without a certification (a stage) has no entry requirement.
         no_cert = index.cert_ids == ""
         kinds_wanted = {

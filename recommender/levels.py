@@ -236,6 +236,8 @@ AFTER_BAC3 = "suite logique après une licence (Bac+3)"
 AFTER_BAC5 = "suite possible après un Bac+5"
 SAME = "même niveau que votre diplôme"
 BELOW = "niveau inférieur à votre diplôme"
+RETRAIN_SAME = "même niveau que votre diplôme : une voie pour changer de métier"
+RETRAIN_BELOW = "niveau inférieur à votre diplôme : courant pour changer de métier"
 NEXT_LEVEL = "niveau juste au-dessus du vôtre"
 SKIP = "saute une étape"
 UNKNOWN = "niveau non renseigné"
@@ -252,7 +254,7 @@ REASONS: Final = tuple(
             *(AFTER_3E, LATER_3E, LYCEE_NEXT, TO_PRO, TO_CAP, TO_GT, OTHER, FIRST, ADULT),
             *(AFTER_COLLEGE, AFTER_CAP, AFTER_BAC_PRO, LESS_BAC_PRO, AFTER_BAC_GT, MOSTLY_PRO),
             *(AFTER_BAC2, SPECIALISE, PARALLEL, AFTER_BAC3, AFTER_BAC5, SAME, BELOW, NEXT_LEVEL),
-            *(SKIP, UNKNOWN, *NEEDS.values()),
+            *(SKIP, UNKNOWN, RETRAIN_SAME, RETRAIN_BELOW, *NEEDS.values()),
         )
     )
 )
@@ -290,6 +292,17 @@ _TYPES: dict[str, tuple[str, Requirement]] = {
 _DEFAULT_TYPE: tuple[str, Requirement] = ("title", "below")
 _FAMILY_BY_LEVEL = {("BPA", 4): "bp"}  # the level-4 BPA is the BP agricole
 
+# Scores of the rules by level, when no row of _STEPS applies.
+# Pupils and students step up; going back down or sideways is seldom advised.
+BELOW_SCORE = 0.05
+SAME_SCORE = 0.1
+# An adult changing trade (retraining) often takes a diploma of their level or below:
+# a CAP cuisine after a Bac général is the usual route to a kitchen.
+RETRAIN_SAME_SCORE = 0.9
+RETRAIN_BELOW_SCORE = 0.8
+NEXT_LEVEL_SCORE = 0.8
+FAR_SCORE = 0.3
+UNKNOWN_SCORE = 0.3
 # (group of the standing, family of the certification) → (score, reason); "*" = any
 # family without its own row. Each row is what a counsellor would say of the step.
 _STEPS: dict[tuple[str, str], tuple[float, str]] = {
@@ -313,7 +326,7 @@ _STEPS: dict[tuple[str, str], tuple[float, str]] = {
     # CAP: Bac pro in première, BP, or a mention complémentaire; a CAP connexe in one
     # year is a sideways move.
     ("cap", "bac_pro"): (1.0, AFTER_CAP), ("cap", "bp"): (1.0, AFTER_CAP),
-    ("cap", "spec"): (1.0, AFTER_CAP), ("cap", "cap"): (0.4, SAME),
+    ("cap", "spec"): (1.0, AFTER_CAP), ("cap", "cap"): (SAME_SCORE, SAME),
     ("cap", "bac_gt"): (0.2, TO_GT),
     # Bac pro (or terminale pro): BTS keep places for them, and MC/CS niveau 4;
     # BUT and licence are open but their Bac pro students succeed less often.
@@ -332,12 +345,6 @@ _STEPS: dict[tuple[str, str], tuple[float, str]] = {
     ("bac5", "doctorat"): (0.6, AFTER_BAC5),
 }
 # fmt: on
-# Scores of the rules by level, when no row of _STEPS applies.
-BELOW_SCORE = 0.15
-SAME_SCORE = 0.35
-NEXT_LEVEL_SCORE = 0.8
-FAR_SCORE = 0.3
-UNKNOWN_SCORE = 0.3
 _REASON_CODE = {reason: code for code, reason in enumerate(REASONS)}
 
 
@@ -355,11 +362,17 @@ class StepResult:
 
 
 def explain_step(
-    standing: Standing, certification_type: str, level: float | None
+    standing: Standing,
+    certification_type: str,
+    level: float | None,
+    *,
+    retraining: bool = False,
 ) -> tuple[float, bool, str]:
     """Score one certification as a step from ``standing``: (score, allowed, reason).
 
     Gives the very numbers :func:`step_scores` gives for each formation.
+    ``retraining``: an adult changing trade, for whom a diploma of their own level or
+    below is a usual route rather than a step back.
 
     Examples
     --------
@@ -369,14 +382,20 @@ def explain_step(
     (0.0, False, 'demande un Bac (niveau 4)')
     >>> explain_step(parse_level("bac pro"), "LP", 6)
     (0.0, False, 'demande un diplôme de niveau 5 (Bac+2)')
+    >>> explain_step(parse_level("bac"), "CAP", 3, retraining=True)
+    (0.8, True, 'niveau inférieur à votre diplôme : courant pour changer de métier')
     """
     whole = None if level is None or math.isnan(level) else int(level)
-    score, allowed, code = _judge(standing, certification_type, whole)
+    score, allowed, code = _judge(standing, certification_type, whole, retraining)
     return score, allowed, REASONS[code]
 
 
 def step_scores(
-    standing: Standing, types: npt.NDArray[np.object_], levels: npt.NDArray[np.float64]
+    standing: Standing,
+    types: npt.NDArray[np.object_],
+    levels: npt.NDArray[np.float64],
+    *,
+    retraining: bool = False,
 ) -> StepResult:
     """Score every formation as a step from ``standing``.
 
@@ -391,9 +410,9 @@ def step_scores(
     >>> result = step_scores(parse_level("cap"), np.array(["BAC PRO", "BTS", "CAP"]),
     ...                      np.array([4.0, 5.0, 3.0]))
     >>> result.scores.tolist(), result.allowed.tolist(), result.reason(1)
-    ([1.0, 0.0, 0.4], [True, False, True], 'demande un Bac (niveau 4)')
+    ([1.0, 0.0, 0.1], [True, False, True], 'demande un Bac (niveau 4)')
     """
-    return LevelPairs.of(types, levels).judge(standing)
+    return LevelPairs.of(types, levels).judge(standing, retraining=retraining)
 
 
 @dataclass(frozen=True)
@@ -429,9 +448,9 @@ class LevelPairs:
         inverse.flags.writeable = False
         return cls(inverse, pairs)
 
-    def judge(self, standing: Standing) -> StepResult:
-        """Step scores of every item from ``standing``."""
-        judged = [_judge(standing, type_, level) for type_, level in self.pairs]
+    def judge(self, standing: Standing, *, retraining: bool = False) -> StepResult:
+        """Step scores of every item from ``standing`` (see :func:`explain_step`)."""
+        judged = [_judge(standing, type_, level, retraining) for type_, level in self.pairs]
         count = len(judged)
         scores = np.fromiter((j[0] for j in judged), dtype=np.float64, count=count)
         allowed = np.fromiter((j[1] for j in judged), dtype=np.bool_, count=count)
@@ -441,7 +460,7 @@ class LevelPairs:
 
 @lru_cache(maxsize=4096)
 def _judge(
-    standing: Standing, certification_type: str, level: int | None
+    standing: Standing, certification_type: str, level: int | None, retraining: bool = False
 ) -> tuple[float, bool, int]:
     family, requirement = _TYPES.get(certification_type, _DEFAULT_TYPE)
     family = _FAMILY_BY_LEVEL.get((certification_type, level or 0), family)
@@ -449,12 +468,17 @@ def _judge(
     if standing.prerequisite_level < needed:
         return 0.0, False, _REASON_CODE[NEEDS[needed]]
     prior, entering = standing.prerequisite_level, standing.entering_level
+    retraining = retraining and not standing.is_pupil and standing.held_level > 0
     if level is not None and level < prior:
+        if retraining:
+            return RETRAIN_BELOW_SCORE, True, _REASON_CODE[RETRAIN_BELOW]
         return BELOW_SCORE, True, _REASON_CODE[BELOW]
     if level is None and family == "title":  # a title is judged by its level alone
         return UNKNOWN_SCORE, True, _REASON_CODE[UNKNOWN]
     group = _GROUPS[standing.code]
     row = _STEPS.get((group, family)) or _STEPS.get((group, "*"))
+    if retraining and level == prior and (row is None or row[0] < RETRAIN_SAME_SCORE):
+        return RETRAIN_SAME_SCORE, True, _REASON_CODE[RETRAIN_SAME]
     if row is not None:
         return row[0], True, _REASON_CODE[row[1]]
     if level is None:

@@ -149,7 +149,7 @@ STEPS = [
     ("cap", "BAC PRO", 4, 1.0, True, "suite logique après un CAP"),
     ("cap", "BP", 4, 1.0, True, "suite logique après un CAP"),
     ("cap", "MC", 3, 1.0, True, "suite logique après un CAP"),
-    ("cap", "CAP", 3, 0.4, True, "même niveau"),
+    ("cap", "CAP", 3, 0.1, True, "même niveau"),
     ("cap", "BTS", 5, 0.0, False, "demande un Bac"),
     ("terminale_pro", "BTS", 5, 1.0, True, "suite logique après un Bac pro"),
     ("terminale_pro", "LP", 6, 0.0, False, "niveau 5"),
@@ -158,8 +158,8 @@ STEPS = [
     ("bac_pro", "CS", 4, 1.0, True, "suite logique après un Bac pro"),
     ("bac_pro", "BUT", 6, 0.5, True, "moins courant"),
     ("bac_pro", "LP", 6, 0.0, False, "demande un diplôme de niveau 5 (Bac+2)"),
-    ("bac_pro", "CAP", 3, 0.15, True, "niveau inférieur"),
-    ("bac_pro", "BAC PRO", 4, 0.35, True, "même niveau que votre diplôme"),
+    ("bac_pro", "CAP", 3, 0.05, True, "niveau inférieur"),
+    ("bac_pro", "BAC PRO", 4, 0.1, True, "même niveau que votre diplôme"),
     ("terminale_generale", "BUT", 6, 1.0, True, "Bac général ou technologique"),
     ("bac_general", "LICENCE", 6, 1.0, True, "Bac général ou technologique"),
     ("bac_techno", "DEUST", 5, 1.0, True, "Bac général ou technologique"),
@@ -297,3 +297,15 @@ def test_real_2nde_commune_and_bts_first_years_score_as_their_diploma(
     assert not after_3e.allowed[bts_first_year].any()
     after_bac_pro = step_scores(parse_level("terminale pro"), types, level_values)
     assert (after_bac_pro.scores[bts_first_year] == 1.0).all()
+
+
+def test_an_adult_retraining_may_take_a_diploma_of_their_level_or_below() -> None:
+    bac = parse_level("bac")
+    assert explain_step(bac, "CAP", 3) == (0.05, True, "niveau inférieur à votre diplôme")
+    score, allowed, reason = explain_step(bac, "CAP", 3, retraining=True)
+    assert (score, allowed) == (0.8, True) and "changer de métier" in reason
+    cap = parse_level("CAP")
+    assert explain_step(cap, "CAP", 3, retraining=True)[0] == 0.9
+    assert explain_step(cap, "BAC PRO", 4, retraining=True)[0] == 1.0  # steps up unchanged
+    # A pupil is never "retraining", whatever the audience says.
+    assert explain_step(parse_level("terminale"), "CAP", 3, retraining=True)[0] == 0.05

@@ -226,3 +226,21 @@ def test_bad_profiles_are_refused_with_the_field(engine: Engine) -> None:
     with pytest.raises(ProfileError) as caught:
         recommend(engine, Profile(level="3e", voies=("avion",)))
     assert caught.value.field == "voies"
+
+
+def test_an_adult_with_a_bac_retraining_as_a_cook_gets_the_cap(engine: Engine) -> None:
+    adult = recommend(
+        engine,
+        Profile(level="bac", interests=("cuisinier",), place="Lille", audience="adulte"),
+        k=10,
+    )
+    cap = [s for s in adult.formations if s.item["certification"]["type"] == "CAP"]
+    assert cap, _labels(adult)
+    assert any("changer de métier" in t for t in _texts(cap[0].reasons))
+    # The same person as a student (not retraining) is steered to what follows a Bac.
+    student = recommend(
+        engine,
+        Profile(level="bac", interests=("cuisinier",), place="Lille", audience="etudiant"),
+        k=10,
+    )
+    assert all(s.item["level"] >= 4 for s in student.formations[:5])
