@@ -204,12 +204,15 @@ def _markdown(
         cells = " | ".join(f"{by_system[n][1]:.3f}" for n in names)
         lines.append(f"| {segment} | {count} | {cells} |")
     judgeable = next(iter(summaries.values())).judgeable
+    lines.append("")
+    if judgeable < profiles:
+        lines += [
+            f"{judgeable} of {profiles} profiles have a relevant formation within reach; the "
+            "others (the data hold none: see the profiles' notes) count only for "
+            "must-include, must-not, unreachable, diversity and coverage.",
+            "",
+        ]
     lines += [
-        "",
-        f"{judgeable} of {profiles} profiles have a relevant formation within reach; the "
-        "others (the data hold none: see the profiles' notes) count only for must-include, "
-        "must-not, unreachable, diversity and coverage.",
-        "",
         verdict,
         END,
     ]
