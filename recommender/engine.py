@@ -94,6 +94,7 @@ class _FormationColumns:
     voie: VoieCriterion
     campus: CampusCriterion
     eligible: NDArray[np.bool_]
+    stretch: NDArray[np.float64] | None  # radius multiplier per formation (boarding)
 
 
 @dataclass(frozen=True)
@@ -230,12 +231,16 @@ class Engine:
         eligible = level.allowed & voie.allowed
         if profile.campus_only and members is not None:
             eligible = eligible & members
+        stretch = None
+        if profile.boarding:
+            stretch = np.where(index.voies == VOIES.index("scolaire"), BOARDING_STRETCH, 1.0)
         return _FormationColumns(
             certification_interest(self.vocabulary, resolved.match, self._cert_codes),
             level,
             voie,
             campus_criterion(members, len(index)),
             eligible,
+            stretch,
         )
 
     def _formation_scores(
@@ -243,9 +248,6 @@ class Engine:
     ) -> FormationScores:
         index = self.formations
         profile = resolved.profile
-        stretch = None
-        if profile.boarding:
-            stretch = np.where(index.voies == VOIES.index("scolaire"), BOARDING_STRETCH, 1.0)
         distance = distance_criterion(
             resolved.origin,
             index.latitudes,
@@ -254,7 +256,7 @@ class Engine:
             area=profile.area,
             departements=index.departements,
             regions=index.regions,
-            stretch=stretch,
+            stretch=columns.stretch,
         )
         by_name = {
             "interest": columns.interest.scores[index.cert_rows],
@@ -320,8 +322,7 @@ class Engine:
         index = self.offers
         profile = resolved.profile
         level = self._offer_level_pairs.judge(resolved.standing, retraining=resolved.retraining)
-        # An offer without a certification (a stage) has no entry requirement.
-        no_cert = index.cert_ids == ""
+        no_cert = index.without_certification
         kinds_wanted = {
             kind for voie in (profile.voies or VOIES) for kind in OFFER_KINDS_BY_VOIE[voie]
         }

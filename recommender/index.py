@@ -32,7 +32,6 @@ class FormationIndex:
     latitudes: NDArray[np.float64]
     longitudes: NDArray[np.float64]
     levels: NDArray[np.float64]
-    types: NDArray[np.object_]  # certification type per formation
     level_pairs: LevelPairs  # (type, level) pairs, judged per request
     voies: NDArray[np.int8]  # index into VOIES
     departements: NDArray[np.str_]
@@ -69,7 +68,6 @@ class FormationIndex:
             latitudes=frame["latitude"].to_numpy(dtype=float, na_value=np.nan),
             longitudes=frame["longitude"].to_numpy(dtype=float, na_value=np.nan),
             levels=levels,
-            types=types,
             level_pairs=LevelPairs.of(types, levels),
             voies=pd.Categorical(frame["voie"], categories=VOIES).codes.astype(np.int8),
             departements=frame["departement"].fillna("").to_numpy(dtype=str),
@@ -142,6 +140,7 @@ class OfferIndex:
     kinds: NDArray[np.str_]
     employers: NDArray[np.int64]  # employer id per offer, for fair exposure
     cert_ids: NDArray[np.str_]
+    without_certification: NDArray[np.bool_]  # a stage: no entry requirement
 
     @classmethod
     def build(cls, browse: BrowseIndex) -> OfferIndex:
@@ -150,6 +149,7 @@ class OfferIndex:
         employer_key = frame["employer_name"].fillna("") + "|" + frame["insee"].fillna("")
         rome_codes = frame["code_rome"].fillna("").to_numpy(dtype=str)
         job_codes, job_positions = np.unique(rome_codes, return_inverse=True)
+        cert_ids = frame["cert_id"].fillna("").to_numpy(dtype=str)
         return cls(
             frame=frame,
             latitudes=frame["latitude"].to_numpy(dtype=float, na_value=np.nan),
@@ -160,7 +160,8 @@ class OfferIndex:
             levels=frame["level"].to_numpy(dtype=float, na_value=np.nan),
             kinds=frame["kind"].fillna("").to_numpy(dtype=str),
             employers=pd.factorize(employer_key)[0].astype(np.int64),
-            cert_ids=frame["cert_id"].fillna("").to_numpy(dtype=str),
+            cert_ids=cert_ids,
+            without_certification=cert_ids == "",
         )
 
     def __post_init__(self) -> None:

@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> None:
     judge = Judge(catalogue)
     judged = [Judged(j, judge.unreachable(profiles[j["id"]])) for j in judgments["profiles"]]
     if args.show:
-        _show(console, args.show, profiles, judged, systems, judgments)
+        certifications = catalogue.tables["certifications"]
+        labels = dict(zip(certifications["cert_id"], certifications["label"], strict=True))
+        _show(console, args.show, profiles, judged, systems, judgments, labels)
         return
 
     results: dict[str, list[tuple[str, ProfileScores, list[Formation]]]] = {}
@@ -264,12 +266,12 @@ def _show(
     judged: list[Judged],
     systems: dict[str, Any],
     judgments: dict[str, Any],
+    labels: dict[str, str],
 ) -> None:
     if profile_id not in profiles:
         raise SystemExit(f"unknown profile {profile_id!r}")
     judgment = next(j for j in judged if j.id == profile_id)
     raw = next(j for j in judgments["profiles"] if j["id"] == profile_id)
-    labels = {c["cert_id"]: c["label"] for c in raw["certifications"]}
     profile = profiles[profile_id]
     console.print(
         f"[bold]{profile_id}[/bold] · {profile.level} · {profile.interests} · "
