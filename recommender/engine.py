@@ -36,7 +36,7 @@ from recommender.interest import (
     certification_interest,
     offer_interest,
 )
-from recommender.levels import LevelPairs, Standing, StepResult, parse_level
+from recommender.levels import BELOW_SCORE, LevelPairs, Standing, StepResult, parse_level
 from recommender.model import CRITERIA, MatchingModel
 from recommender.profile import MAX_RADIUS_KM, Notice, Origin, Profile
 from recommender.schema import VOIES
@@ -78,6 +78,10 @@ class FormationScores:
     sub_scores: NDArray[np.float64]  # (n formations, len(CRITERIA))
     scores: NDArray[np.float64]
     eligible: NDArray[np.bool_]
+    # Ranked first: eligible, on the person's interests and a step up ("sound"), in the
+    # area; then the sound ones beyond it; then the rest.
+    sound: NDArray[np.bool_]
+    sound_in_area: NDArray[np.bool_]
     interest: InterestCriterion
     level: StepResult
     distance: DistanceCriterion
@@ -94,6 +98,7 @@ class _FormationColumns:
     voie: VoieCriterion
     campus: CampusCriterion
     eligible: NDArray[np.bool_]
+    sound: NDArray[np.bool_]
     stretch: NDArray[np.float64] | None  # radius multiplier per formation (boarding)
 
 
@@ -234,12 +239,17 @@ class Engine:
         stretch = None
         if profile.boarding:
             stretch = np.where(index.voies == VOIES.index("scolaire"), BOARDING_STRETCH, 1.0)
+        interest = certification_interest(self.vocabulary, resolved.match, self._cert_codes)
+        sound = eligible & (level.scores > BELOW_SCORE)
+        if resolved.match is not None:
+            sound = sound & (interest.scores[index.cert_rows] >= RELEVANT_INTEREST)
         return _FormationColumns(
-            certification_interest(self.vocabulary, resolved.match, self._cert_codes),
+            interest,
             level,
             voie,
             campus_criterion(members, len(index)),
             eligible,
+            sound,
             stretch,
         )
 
@@ -272,6 +282,8 @@ class Engine:
             sub_scores,
             self.model.predict(sub_scores),
             columns.eligible,
+            columns.sound,
+            distance.in_area & columns.sound,
             columns.interest,
             columns.level,
             distance,
@@ -292,12 +304,8 @@ class Engine:
         scores = self._formation_scores(resolved, columns, radius)
         if resolved.origin is None or profile.area != "rayon":
             return scores, []
-        relevant_anywhere = columns.eligible
-        if resolved.match is not None:
-            interest = columns.interest.scores[self.formations.cert_rows]
-            relevant_anywhere = relevant_anywhere & (interest >= RELEVANT_INTEREST)
         for _ in range(WIDENING_STEPS):
-            in_reach = int((relevant_anywhere & scores.distance.in_area).sum())
+            in_reach = int(scores.sound_in_area.sum())
             if in_reach >= k or radius >= MAX_RADIUS_KM:
                 break
             radius = min(radius * 2, MAX_RADIUS_KM)

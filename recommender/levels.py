@@ -235,6 +235,9 @@ PARALLEL = "admission parallèle après un Bac+2"
 AFTER_BAC3 = "suite logique après une licence (Bac+3)"
 AFTER_BAC5 = "suite possible après un Bac+5"
 SAME = "même niveau que votre diplôme"
+REPEAT = (
+    "vous avez déjà un diplôme de ce niveau : ce serait recommencer une formation de même niveau"
+)
 BELOW = "niveau inférieur à votre diplôme"
 RETRAIN_SAME = "même niveau que votre diplôme : une voie pour changer de métier"
 RETRAIN_BELOW = "niveau inférieur à votre diplôme : courant pour changer de métier"
@@ -254,6 +257,7 @@ REASONS: Final = tuple(
             *(AFTER_3E, LATER_3E, LYCEE_NEXT, TO_PRO, TO_CAP, TO_GT, OTHER, FIRST, ADULT),
             *(AFTER_COLLEGE, AFTER_CAP, AFTER_BAC_PRO, LESS_BAC_PRO, AFTER_BAC_GT, MOSTLY_PRO),
             *(AFTER_BAC2, SPECIALISE, PARALLEL, AFTER_BAC3, AFTER_BAC5, SAME, BELOW, NEXT_LEVEL),
+            REPEAT,
             *(SKIP, UNKNOWN, RETRAIN_SAME, RETRAIN_BELOW, *NEEDS.values()),
         )
     )
@@ -296,6 +300,10 @@ _FAMILY_BY_LEVEL = {("BPA", 4): "bp"}  # the level-4 BPA is the BP agricole
 # Pupils and students step up; going back down or sideways is seldom advised.
 BELOW_SCORE = 0.05
 SAME_SCORE = 0.1
+# The diplomas entered after the 3e (CAP, Bac pro, bac général), taken again at the
+# level one holds, start the same road over: as far down as a lower level.
+REPEAT_SCORE = BELOW_SCORE
+_FIRST_TRACKS = frozenset({"cap", "bac_pro", "bac_gt"})
 # An adult changing trade (retraining) often takes a diploma of their level or below:
 # a CAP cuisine after a Bac général is the usual route to a kitchen.
 RETRAIN_SAME_SCORE = 0.9
@@ -323,10 +331,10 @@ _STEPS: dict[tuple[str, str], tuple[float, str]] = {
     ("sans_diplome", "cap"): (1.0, FIRST), ("sans_diplome", "title"): (0.9, FIRST),
     ("sans_diplome", "bac_pro"): (0.6, ADULT), ("sans_diplome", "bp"): (0.5, ADULT),
     ("sans_diplome", "bac_gt"): (0.1, AFTER_COLLEGE),
-    # CAP: Bac pro in première, BP, or a mention complémentaire; a CAP connexe in one
-    # year is a sideways move.
+    # CAP: Bac pro in première, BP, or a mention complémentaire; another CAP starts over
+    # (a CAP connexe in one year is for adults changing trade).
     ("cap", "bac_pro"): (1.0, AFTER_CAP), ("cap", "bp"): (1.0, AFTER_CAP),
-    ("cap", "spec"): (1.0, AFTER_CAP), ("cap", "cap"): (SAME_SCORE, SAME),
+    ("cap", "spec"): (1.0, AFTER_CAP), ("cap", "cap"): (REPEAT_SCORE, REPEAT),
     ("cap", "bac_gt"): (0.2, TO_GT),
     # Bac pro (or terminale pro): BTS keep places for them, and MC/CS niveau 4;
     # BUT and licence are open but their Bac pro students succeed less often.
@@ -410,7 +418,7 @@ def step_scores(
     >>> result = step_scores(parse_level("cap"), np.array(["BAC PRO", "BTS", "CAP"]),
     ...                      np.array([4.0, 5.0, 3.0]))
     >>> result.scores.tolist(), result.allowed.tolist(), result.reason(1)
-    ([1.0, 0.0, 0.1], [True, False, True], 'demande un Bac (niveau 4)')
+    ([1.0, 0.0, 0.05], [True, False, True], 'demande un Bac (niveau 4)')
     """
     return LevelPairs.of(types, levels).judge(standing, retraining=retraining)
 
@@ -483,6 +491,8 @@ def _judge(
         return row[0], True, _REASON_CODE[row[1]]
     if level is None:
         return UNKNOWN_SCORE, True, _REASON_CODE[UNKNOWN]
+    if level == prior and family in _FIRST_TRACKS:
+        return REPEAT_SCORE, True, _REASON_CODE[REPEAT]
     if level == prior:
         return SAME_SCORE, True, _REASON_CODE[SAME]
     if level == entering:

@@ -6,7 +6,7 @@ attached by the caller at the very end.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -81,6 +81,38 @@ def diverse_top_k(
             code = int(codes[item])
             seen[name][code] = seen[name].get(code, 0) + 1
     return np.asarray(chosen, dtype=np.int64)
+
+
+def tiered_top_k(
+    scores: NDArray[np.float64],
+    tiers: Sequence[NDArray[np.bool_]],
+    k: int,
+    attributes: Mapping[str, NDArray[np.int64]],
+) -> NDArray[np.int64]:
+    """Diverse top-k of the first tier, then of the next ones while places remain.
+
+    Tiers may overlap: an item is taken at most once, in the first tier that holds it.
+    The engine's tiers are the sound items in the person's area (on their interests and a
+    step up from where they stand), the sound ones beyond, then every eligible one: a
+    diploma already held, next door, must not pass a relevant one 40 km away.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scores = np.array([0.9, 0.3, 0.5])
+    >>> sound, everyone = np.array([False, True, True]), np.ones(3, dtype=bool)
+    >>> tiered_top_k(scores, [sound, everyone], 3, {}).tolist()
+    [2, 1, 0]
+    """
+    chosen = np.zeros(0, dtype=np.int64)
+    taken = np.zeros(len(scores), dtype=bool)
+    for tier in tiers:
+        if len(chosen) >= k:
+            break
+        picked = diverse_top_k(scores, tier & ~taken, k - len(chosen), attributes)
+        taken[picked] = True
+        chosen = np.concatenate([chosen, picked])
+    return chosen
 
 
 def fair_top_k(

@@ -22,7 +22,7 @@ from recommender.engine import (
 from recommender.explain import Reason
 from recommender.model import CRITERIA
 from recommender.profile import Profile
-from recommender.ranking import diverse_top_k, fair_top_k
+from recommender.ranking import fair_top_k, tiered_top_k
 
 
 def recommend(
@@ -37,7 +37,8 @@ def recommend(
     """
     resolved = engine.resolve(profile)
     scores, notices = engine.score_formations_widening(resolved, k)
-    rows = diverse_top_k(scores.scores, scores.eligible, k, engine.diversity_attributes)
+    tiers = (scores.sound_in_area, scores.sound, scores.eligible)
+    rows = tiered_top_k(scores.scores, tiers, k, engine.diversity_attributes)
     formations = [
         _formation_suggestion(engine, resolved, scores, int(row), rank)
         for rank, row in enumerate(rows, start=1)
@@ -206,7 +207,11 @@ def why_not(engine: Engine, profile: Profile, formation_id: str) -> WhyNot:
         reasons.insert(0, Reason("campus", "hors du campus choisi", False))
     rank = None
     if not excluded:
-        better = scores.eligible & (scores.scores > scores.scores[row])
+        # Tiers first, then the score within the tier (see ranking.tiered_top_k).
+        tier = _tier(scores)
+        better = scores.eligible & (
+            (tier < tier[row]) | ((tier == tier[row]) & (scores.scores > scores.scores[row]))
+        )
         rank = int(better.sum()) + 1
     # The factors that pull the score down most come first.
     factors = engine.model.factors(scores.sub_scores[row : row + 1])[0]
@@ -222,6 +227,11 @@ def why_not(engine: Engine, profile: Profile, formation_id: str) -> WhyNot:
         _sub_scores(scores.sub_scores[row]),
         reasons,
     )
+
+
+def _tier(scores: FormationScores) -> np.ndarray:
+    """0 for the sound items in the area, 1 for the sound ones beyond, 2 for the rest."""
+    return np.where(scores.sound_in_area, 0, np.where(scores.sound, 1, 2))
 
 
 def _sub_scores(row: np.ndarray) -> dict[str, float]:

@@ -39,6 +39,8 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from recommender.codefit import code_weights
+from recommender.jobtree import JobTree
 from recommender.text import fold
 
 TermKind = Literal["word", "synonym", "rome", "interest", "nsf"]
@@ -54,13 +56,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "mains": ("manuel",),
     "ordinateur": ("informatique",),
     "voiture": ("automobile",),
+    "médicament": ("pharmaceutique",),
     "aider": ("soin",),
     "sport": ("physique",),
     "bouger": ("sport", "physique"),
 }
 
-#: Job-tree proximity: same code, same ROME 4.0 parent, same domaine, same grand domaine.
-PROXIMITY = {"code": 1.0, "parent": 0.8, "domaine": 0.6, "grand_domaine": 0.2}
 
 # Weights of the evidence, relative to an exact word (1.0).
 _DERIVATION = 0.7  # same root, another word: "chimiste" for "chimie"
@@ -217,6 +218,7 @@ class Vocabulary:
         job_interests: pd.DataFrame,
         certifications: pd.DataFrame,
         nsf_specialties: pd.DataFrame,
+        job_skills: pd.DataFrame | None = None,
     ) -> None:
         self.job_codes: np.ndarray = jobs["code_rome"].to_numpy(dtype=str)
         self.job_labels: np.ndarray = jobs["label"].to_numpy(dtype=str)
@@ -263,7 +265,8 @@ class Vocabulary:
             ]
         )
         self._cert_jobs = _padded_jobs(certifications["rome_codes"], self._job_index)
-        self._tree = _JobTree(jobs)
+        self._cert_code_weights = code_weights(certifications, self._cert_jobs, self.job_codes)
+        self._tree = JobTree(jobs, job_skills)
         self._synonyms = self._resolve_synonyms()
         self._prefixes = _TitlePrefixes(
             job_titles, dict(zip(self.job_codes, self.job_labels, strict=True))
@@ -274,7 +277,8 @@ class Vocabulary:
         """Build from frames conforming to the schema tables of the same names.
 
         Uses ``jobs``, ``job_titles``, ``interests``, ``job_interests``,
-        ``certifications`` and ``nsf_specialties``; other tables are ignored.
+        ``certifications`` and ``nsf_specialties``, and ``job_skills`` when present
+        (see :mod:`recommender.jobtree`); other tables are ignored.
         """
         needed = (
             "jobs",
@@ -287,7 +291,7 @@ class Vocabulary:
         missing = [name for name in needed if name not in tables]
         if missing:
             raise KeyError(f"tables manquantes pour le vocabulaire : {missing}")
-        return cls(**{name: tables[name] for name in needed})
+        return cls(**{name: tables[name] for name in needed}, job_skills=tables.get("job_skills"))
 
     # --- queries ------------------------------------------------------------------
 
@@ -358,7 +362,8 @@ class Vocabulary:
 
     def certification_job_scores(self, match: InterestMatch) -> CertificationJobScores:
         """Per certification row, the best of ``proximity(its ROME code, matched job) ×
-        the matched job's weight`` (see :data:`PROXIMITY`), and the codes behind it."""
+        the matched job's weight × the code's fit`` (:mod:`recommender.jobtree`,
+        :mod:`recommender.codefit`), and the codes behind it."""
         n_certs = len(self._cert_jobs)
         if not match.jobs:
             return CertificationJobScores(
@@ -369,7 +374,8 @@ class Vocabulary:
         weighted = self._tree.proximity(np.arange(len(self.job_codes)), matched) * weights
         closest = weighted.argmax(axis=1)  # for every job, the matched job it is closest to
         best = np.append(weighted[np.arange(len(weighted)), closest], 0.0)
-        values = best[self._cert_jobs]  # the padding points at the trailing 0
+        # The padding points at the trailing 0; stray codes count less (codefit).
+        values = best[self._cert_jobs] * self._cert_code_weights
         column = values.argmax(axis=1)
         rows = np.arange(n_certs)
         scores = values[rows, column]
@@ -379,7 +385,7 @@ class Vocabulary:
         return CertificationJobScores(scores, cert_job, matched_job)
 
     def job_proximity(self, codes_a: Sequence[str], codes_b: Sequence[str]) -> np.ndarray:
-        """Job-tree proximity (:data:`PROXIMITY`) of each code of ``codes_a`` to each of
+        """Job-tree proximity (:mod:`recommender.jobtree`) of each code of ``codes_a`` to each of
         ``codes_b``.
 
         Examples
@@ -830,51 +836,6 @@ class _Words:
         if not found:
             return None
         return str(min(found, key=lambda hit: (hit[1], -self.counts[hit[0]], hit[0]))[0])
-
-
-class _JobTree:
-    """Where each job sits in the ROME tree, for :data:`PROXIMITY`."""
-
-    def __init__(self, jobs: pd.DataFrame) -> None:
-        codes = jobs["code_rome"].astype(str)
-        self._domaine = pd.factorize(codes.str[:3])[0]
-        self._grand_domaine = pd.factorize(codes.str[:1])[0]
-        # The ROME 4.0 parent is not in the bundled jobs table yet; used when present.
-        self._parents: dict[str, str] = {}
-        self._parent: np.ndarray | None = None
-        if "code_rome_parent" in jobs.columns:
-            parents = jobs["code_rome_parent"].fillna(jobs["code_rome"]).astype(str)
-            self._parents = dict(zip(codes, parents, strict=True))
-            self._parent = pd.factorize(parents)[0]
-
-    def proximity(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Proximity of jobs ``a`` to jobs ``b`` (indices), shape ``(len(a), len(b))``."""
-        out = np.where(
-            self._domaine[a][:, None] == self._domaine[b][None, :],
-            PROXIMITY["domaine"],
-            np.where(
-                self._grand_domaine[a][:, None] == self._grand_domaine[b][None, :],
-                PROXIMITY["grand_domaine"],
-                0.0,
-            ),
-        )
-        if self._parent is not None:
-            same_parent = self._parent[a][:, None] == self._parent[b][None, :]
-            out = np.where(same_parent, PROXIMITY["parent"], out)
-        return np.where(a[:, None] == b[None, :], PROXIMITY["code"], out)
-
-    def proximity_of_codes(self, codes_a: Sequence[str], codes_b: Sequence[str]) -> np.ndarray:
-        a = np.asarray([str(code).upper() for code in codes_a], dtype=str).reshape(-1)
-        b = np.asarray([str(code).upper() for code in codes_b], dtype=str).reshape(-1)
-        out = np.zeros((len(a), len(b)))
-        for part, width in (("grand_domaine", 1), ("domaine", 3)):
-            same = a.astype(f"<U{width}")[:, None] == b.astype(f"<U{width}")[None, :]
-            out = np.where(same, PROXIMITY[part], out)
-        if self._parents:
-            parent_a = np.array([self._parents.get(code, code) for code in a], dtype=str)
-            parent_b = np.array([self._parents.get(code, code) for code in b], dtype=str)
-            out = np.where(parent_a[:, None] == parent_b[None, :], PROXIMITY["parent"], out)
-        return np.where(a[:, None] == b[None, :], PROXIMITY["code"], out)
 
 
 class _TitlePrefixes:

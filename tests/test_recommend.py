@@ -244,3 +244,29 @@ def test_an_adult_with_a_bac_retraining_as_a_cook_gets_the_cap(engine: Engine) -
         k=10,
     )
     assert all(s.item["level"] >= 4 for s in student.formations[:5])
+
+
+def test_a_bac_pro_holder_is_not_sent_back_to_a_bac_pro_or_a_cap(engine: Engine) -> None:
+    result = recommend(
+        engine,
+        Profile(level="bac pro", interests=("chef de cuisine", "restaurant"), place="Lyon"),
+        k=20,
+    )
+    levels = [s.item["level"] for s in result.formations]
+    assert len(levels) == 20
+    assert min(levels) >= 4
+    # Bac pro cuisine, CAP cuisine: the road they have already walked.
+    assert not any(label.startswith(("bac pro", "cap ")) for label in _labels(result))
+
+
+def test_a_stray_job_code_does_not_bring_a_cleaning_cap_to_a_plastics_pupil(
+    engine: Engine,
+) -> None:
+    # The sources list H3201 (plastics) on the CAP agent de propreté et d'hygiène.
+    result = recommend(
+        engine,
+        Profile(level="3e", interests=("j'aime la plasturgie",), place="Saint-Quentin"),
+        k=20,
+    )
+    assert not any("agent de propreté" in label for label in _labels(result))
+    assert "plastiques et composites" in " | ".join(_labels(result)[:3])
