@@ -8,10 +8,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import campuses, formations, health, offers, places, recommendations
+from api.routes import (
+    campuses,
+    formations,
+    health,
+    offers,
+    places,
+    recommendations,
+    reconversion,
+)
 from recommender.catalogue import Catalogue
 from recommender.engine import Engine
 from recommender.model import MatchingModel
+from recommender.routes import RetrainingAdvisor
 from recommender.settings import Settings
 from recommender.store import create_engine
 
@@ -30,6 +39,7 @@ def create_app(settings: Settings, catalogue: Catalogue | None = None) -> FastAP
         app.state.recommender = recommender
         app.state.places = recommender.places
         app.state.browse_index = recommender.browse
+        app.state.advisor = RetrainingAdvisor(recommender).warm()
         yield
         engine.dispose()
 
@@ -49,4 +59,6 @@ def create_app(settings: Settings, catalogue: Catalogue | None = None) -> FastAP
     app.include_router(campuses.router)
     # Recommendations: a profile in, ranked and explained formations and offers out.
     app.include_router(recommendations.router)
+    # Adults in retraining: current job in, target jobs and routes (VAE, training, contract).
+    app.include_router(reconversion.router)
     return app

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 from recommender import store
 from recommender.campuses import Campus, derive_members, read_campuses
 from recommender.errors import SourceFormatError
-from recommender.schema import OFFERS, VOIES, conform
+from recommender.schema import OFFERS, SESSIONS, VOIES, conform
+from recommender.session_formations import by_formation, merge_sessions, session_item
 
 
 @dataclass(frozen=True)
@@ -141,17 +144,27 @@ def store_counts(engine: Engine) -> dict[str, int]:
 
 @dataclass
 class Catalogue:
-    """Everything a query needs, in memory: tables as frames, formations as arrays."""
+    """Everything a query needs, in memory: tables as frames, formations as arrays.
+
+    Imported continuing-education sessions are already merged into ``tables`` (their
+    formations, training bodies and unknown certifications, see
+    :func:`~recommender.session_formations.merge_sessions`); ``sessions`` holds the
+    sessions themselves with their ``formation_id``.
+    """
 
     tables: dict[str, pd.DataFrame]
     offers: pd.DataFrame
     campuses: list[Campus]
     campus_members: pd.DataFrame
     meta: dict[str, str] = field(default_factory=dict)
+    sessions: pd.DataFrame = field(default_factory=lambda: _no_sessions())
 
     @classmethod
     def from_store(cls, engine: Engine) -> Catalogue:
-        tables = store.read_catalogue(engine)
+        """The catalogue in service, with the offers and sessions imported since."""
+        tables, sessions = merge_sessions(
+            store.read_catalogue(engine), store.read_sessions_table(engine)
+        )
         with engine.connect() as connection:
             definitions = connection.execute(sa.select(store.campuses_table.c.definition)).scalars()
             campuses = [_campus_from_json(text) for text in definitions]
@@ -165,13 +178,22 @@ class Catalogue:
             campuses=campuses,
             campus_members=members,
             meta=store.catalogue_metadata(engine),
+            sessions=sessions,
         )
 
     @classmethod
     def from_bundle(
-        cls, data_dir: Path, campuses_path: Path, offers: pd.DataFrame | None = None
+        cls,
+        data_dir: Path,
+        campuses_path: Path,
+        offers: pd.DataFrame | None = None,
+        sessions: pd.DataFrame | None = None,
     ) -> Catalogue:
-        """Read the bundled files directly, without a database (tests, benchmarks)."""
+        """Read the bundled files directly, without a database (tests, benchmarks).
+
+        Campus members are derived before the sessions are merged, as when loading
+        the store (sessions are imported after the catalogue is loaded).
+        """
         tables = store.read_bundle(data_dir)
         campuses = read_campuses(campuses_path)
         _check_campuses(campuses, tables, str(campuses_path))
@@ -184,15 +206,38 @@ class Catalogue:
             ).assign(campus_id=campus.campus_id)
             for campus in campuses
         ]
+        merged, listed = merge_sessions(
+            tables, conform(sessions if sessions is not None else _no_sessions(), SESSIONS)
+        )
         return cls(
-            tables=tables,
+            tables=merged,
             offers=conform(
                 offers if offers is not None else pd.DataFrame(columns=OFFERS.column_names), OFFERS
             ),
             campuses=campuses,
             campus_members=pd.concat(members, ignore_index=True)[["campus_id", "uai", "reason"]],
             meta={"checksum": store.files_checksum(store.bundle_paths(data_dir))},
+            sessions=listed,
         )
+
+    def formation_sessions(
+        self, formation_id: str, *, today: date | None = None
+    ) -> list[dict[str, object]]:
+        """The dated sessions of a formation: to come or under way first, then past ones.
+
+        Each says whether it is ``past``, ``ongoing`` or ``upcoming`` on ``today``
+        (default: the current date), so a past session is shown as such, never hidden.
+        """
+        when = today or date.today()
+        rows = self._sessions_by_formation.get(formation_id, [])
+        items = [session_item(row, when) for row in rows]
+        return [item for item in items if item["status"] != "past"][::-1] + [
+            item for item in items if item["status"] == "past"
+        ]
+
+    @cached_property
+    def _sessions_by_formation(self) -> dict[str, list[dict[str, object]]]:
+        return by_formation(self.sessions)
 
     def counts(self) -> dict[str, object]:
         """Catalogue figures for /health and the CLI."""
@@ -200,15 +245,22 @@ class Catalogue:
         by_voie = formations["voie"].value_counts().reindex(list(VOIES), fill_value=0)
         levels = formations["level"].value_counts().sort_index()
         offers_by_source = self.offers["source"].value_counts()
+        sessions_by_source = self.sessions["source"].value_counts()
         return {
             **{name: len(frame) for name, frame in self.tables.items()},
             "formations_by_voie": {voie: int(n) for voie, n in by_voie.items()},
             "formations_by_level": {str(level): int(n) for level, n in levels.items()},
             "offers": len(self.offers),
             "offers_by_source": {str(s): int(n) for s, n in offers_by_source.items()},
+            "sessions": len(self.sessions),
+            "sessions_by_source": {str(s): int(n) for s, n in sessions_by_source.items()},
             "campuses": len(self.campuses),
             "campus_members": len(self.campus_members),
         }
+
+
+def _no_sessions() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*SESSIONS.column_names, "formation_id", "uai"])
 
 
 def _campus_from_json(text: str) -> Campus:

@@ -16,14 +16,16 @@ from rich.table import Table
 from recommender import store
 from recommender.catalogue import Catalogue, load_catalogue
 from recommender.engine import Engine, Recommendations, Suggestion
-from recommender.errors import OrientationError
+from recommender.errors import ImportRejected, OrientationError, ProfileError
 from recommender.geo import Places
 from recommender.model import MatchingModel
 from recommender.offers import certification_codes, places_from_communes, read_offers
 from recommender.profile import Profile
 from recommender.recommend import recommend as run_recommend
 from recommender.recommend import why_not as run_why_not
-from recommender.schema import CATALOGUE_TABLES, COMMUNES
+from recommender.routes import AdultProfile, RetrainingAdvisor
+from recommender.schema import CATALOGUE_TABLES, CERTIFICATIONS, COMMUNES
+from recommender.sessions import SessionImport, read_sessions
 from recommender.settings import Settings
 from recommender.synthetic import generate_offers_from_tables
 
@@ -98,7 +100,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] =
         console.print_json(json.dumps(counts))
         return
     _print_counts({k: v for k, v in counts.items() if isinstance(v, int)})
-    for key in ("formations_by_voie", "formations_by_level", "offers_by_source"):
+    by = ("formations_by_voie", "formations_by_level", "offers_by_source", "sessions_by_source")
+    for key in by:
         console.print(f"{key} : {counts[key]}")
 
 
@@ -171,6 +174,151 @@ def offers_generate(
         _fail(error)
         return
     console.print(f"{written} offres fictives générées (source « synthetic », graine {seed}).")
+
+
+sessions_app = typer.Typer(help="Sessions de formation continue (flux LHEO 2.2 ou CSV).")
+app.add_typer(sessions_app, name="sessions")
+
+
+@sessions_app.command("import")
+def sessions_import(
+    file: Annotated[
+        Path, typer.Argument(help="flux LHEO 2.2 (.xml) ou CSV, voir docs/sessions.md")
+    ],
+    source: Annotated[str, typer.Option(help="nom de la source, p. ex. « carif-bretagne »")],
+) -> None:
+    """Importe des sessions : les enregistrements invalides sont écartés et signalés, les autres
+    importés ; réimporter remplace toutes les sessions de la même source."""
+    settings = Settings()
+    engine = store.create_engine(settings.database_url)
+    try:
+        store.ensure_loaded(engine)
+        certifications = store.read_table(engine, CERTIFICATIONS)
+        places = places_from_communes(store.read_table(engine, COMMUNES))
+        size = file.stat().st_size if file.is_file() else None
+        with _progress() as progress:
+            task = progress.add_task("Lecture des sessions (octets)", total=size)
+            result = read_sessions(
+                file,
+                source=source,
+                certifications=certifications,
+                places=places,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+        count = store.replace_sessions(engine, result.sessions, source=source)
+    except ImportRejected as rejected:
+        errors.print(
+            f"[bold red]Erreur :[/] {rejected.file} : rien n'a été importé", highlight=False
+        )
+        for problem in rejected.errors:
+            errors.print(f"  - {problem}", highlight=False)
+        raise typer.Exit(code=1) from None
+    except OrientationError as error:
+        _fail(error)
+        return
+    console.print(
+        f"{count} session(s) importée(s) depuis {file} (source « {source} ») ; "
+        f"les sessions précédentes de cette source sont remplacées.",
+        highlight=False,
+    )
+    _print_certification_matches(result)
+    if result.rejected:
+        console.print(
+            f"[yellow]{result.rejected_records} enregistrement(s) écarté(s) :[/]", highlight=False
+        )
+        for problem in result.rejected:
+            console.print(f"  - {problem}", highlight=False)
+
+
+def _print_certification_matches(result: SessionImport) -> None:
+    found = result.sessions["cert_match"].value_counts()
+    ways = {"rncp": "par code RNCP", "cfd": "par CFD", "label": "par intitulé"}
+    parts = [f"{int(found[how])} {label}" for how, label in ways.items() if how in found]
+    missing = int(result.sessions["cert_match"].isna().sum())
+    if missing:
+        parts.append(
+            f"{missing} hors du référentiel (gardées avec l'intitulé, le niveau "
+            "et les codes ROME du fichier)"
+        )
+    console.print(f"Certifications des sessions : {', '.join(parts)}.", highlight=False)
+
+
+@app.command()
+def reconversion(
+    job: Annotated[str, typer.Option("--metier", help="métier actuel : intitulé ou code ROME")],
+    place: PlaceOption = None,
+    experience: Annotated[
+        float, typer.Option("--experience", min=0, max=50, help="années d'expérience")
+    ] = 0.0,
+    diploma: Annotated[str, typer.Option("--diplome", help="plus haut diplôme")] = "sans diplôme",
+    age: Annotated[int | None, typer.Option("--age", min=16, max=75)] = None,
+    status: Annotated[
+        str, typer.Option("--statut", help="demandeur_emploi, salarie ou autre")
+    ] = "autre",
+    radius: RadiusOption = 30.0,
+    target: Annotated[
+        list[str], typer.Option("--vise", help="métier visé (répétable) ; sinon proposés")
+    ] = [],  # noqa: B006
+    evenings: Annotated[bool, typer.Option("--soir", help="cours du soir souhaités")] = False,
+    part_time: Annotated[bool, typer.Option("--temps-partiel")] = False,
+    remote: Annotated[bool, typer.Option("--distance", help="formation à distance")] = False,
+    k: Annotated[int, typer.Option("--k", min=1, max=10, help="nombre de métiers")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="sortie JSON")] = False,
+) -> None:
+    """Pour un adulte : métiers accessibles depuis le sien, et la VAE, la formation et le
+    contrat pour y aller."""
+    settings = Settings()
+    try:
+        if not place:
+            raise ProfileError("place", "indiquez votre commune (--place)")
+        profile = AdultProfile(
+            current_job=job,
+            place=place,
+            years_experience=experience,
+            diploma=diploma,
+            age=age,
+            status=status,  # type: ignore[arg-type]  # checked by AdultProfile
+            radius_km=radius,
+            targets=tuple(target),
+            evenings=evenings,
+            part_time=part_time,
+            distance_learning=remote,
+            k=k,
+        )
+        result = RetrainingAdvisor(_engine(settings)).advise(profile)
+    except OrientationError as error:
+        _fail(error)
+        return
+    if as_json:
+        console.print_json(json.dumps(result.as_dict(), default=str, ensure_ascii=False))
+        return
+    console.print(
+        f"Depuis le métier de {result.current.name} ({result.current.code_rome}), "
+        f"{result.standing.label}, autour de {result.origin.label} :",
+        highlight=False,
+    )
+    for notice in result.notices:
+        console.print(f"[yellow]{notice.message}[/]", highlight=False)
+    for item in result.targets:
+        gap = item.target.gap
+        console.rule(f"{item.target.label} ({item.target.code_rome}) · {gap.share:.0%} acquis")
+        for reason in item.target.reasons:
+            console.print(f"  {reason.text}", highlight=False)
+        table = Table("voie", "possible", "quoi", "où", show_lines=True)
+        for route in item.routes:
+            where = "\n".join(
+                f"{p.establishment}, {p.commune or ''} ({p.distance_km:g} km) : {p.evidence_text}"
+                for p in route.places
+                if p.distance_km is not None
+            )
+            offers = "\n".join(f"offre : {o['title']}, {o['commune']}" for o in route.offers)
+            table.add_row(
+                route.kind,
+                "oui" if route.available else "non",
+                f"{route.title}\n{route.summary}",
+                "\n".join(part for part in (where, offers) if part),
+            )
+        console.print(table)
 
 
 def _engine(settings: Settings) -> Engine:
@@ -246,12 +394,12 @@ def recommend(
         return
     for notice in result.notices:
         console.print(f"[yellow]{notice.message}[/]")
-    table = Table(
-        "#", "formation", "établissement", "lieu", "km", "voie", "niv.", "raisons", show_lines=True
-    )
+    with_sessions = any(s.item.get("sessions") for s in result.formations)
+    columns = ["#", "formation", "établissement", "lieu", "km", "voie", "niv.", "raisons"]
+    table = Table(*columns, *(["sessions"] if with_sessions else []), show_lines=True)
     for suggestion in result.formations:
         item = suggestion.item
-        table.add_row(
+        cells = [
             str(suggestion.rank),
             item["certification"]["label"] or item["label"],
             item["establishment"]["name"] or item["uai"],
@@ -260,7 +408,10 @@ def recommend(
             item["voie"],
             str(item["level"] or ""),
             "\n".join(r.text for r in suggestion.reasons if r.positive)[:400],
-        )
+        ]
+        if with_sessions:
+            cells.append("\n".join(_session_line(s) for s in item.get("sessions", [])[:3]))
+        table.add_row(*cells)
     console.print(table)
     if result.offers:
         offers = Table("#", "offre", "employeur", "lieu", "km", "type")
@@ -304,6 +455,17 @@ def why_not_command(
     for reason in answer.reasons:
         mark = "+" if reason.positive else "−"
         console.print(f"  {mark} {reason.text}")
+
+
+def _session_line(session: dict[str, object]) -> str:
+    """« 01/09/2015 → 31/08/2017, temps plein (passée) »."""
+    dates = " → ".join(
+        "/".join(reversed(str(value).split("-")))
+        for value in (session["start_date"], session["end_date"])
+        if value
+    )
+    schedule = f", {str(session['schedule']).lower()}" if session["schedule"] else ""
+    return f"{dates}{schedule} ({session['status_label']})"
 
 
 def _plain(result: Recommendations) -> dict[str, object]:

@@ -15,20 +15,30 @@ class OrientationError(Exception):
 class SourceFormatError(OrientationError):
     """A raw source or an import file does not have the shape we expect.
 
-    Names the file, the line (1-based, header = line 1) and the field, so an
-    operator can open the file and fix it.
+    Names the file, the line (1-based, header = line 1), the record when the line
+    alone does not say it (an LHEO feed's « formation 2, action 1, session 3 ») and
+    the field, so an operator can open the file and fix it.
     """
 
     def __init__(
-        self, file: str, message: str, *, line: int | None = None, field: str | None = None
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        record: str | None = None,
     ) -> None:
         self.file = file
         self.line = line
         self.field = field
+        self.record = record
         self.reason = message
         where = file
         if line is not None:
             where += f", ligne {line}"
+        if record is not None:
+            where += f" ({record})" if line is not None else f", {record}"
         if field is not None:
             where += f", champ « {field} »"
         super().__init__(f"{where} : {message}")

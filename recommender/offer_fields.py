@@ -86,22 +86,22 @@ class FieldChecker:
             places.get if isinstance(places, Mapping) else places
         )
         self.parsers: dict[str, Callable[[str], Any]] = {
-            "offer_id": lambda v: _text(v, OFFER_ID_MAX, one_line=True),
+            "offer_id": lambda v: clean_text(v, OFFER_ID_MAX, one_line=True),
             "kind": _kind,
-            "title": lambda v: _text(v, TITLE_MAX, one_line=True),
+            "title": lambda v: clean_text(v, TITLE_MAX, one_line=True),
             "code_rome": self._code_rome,
-            "employer_name": lambda v: _text(v, EMPLOYER_NAME_MAX, one_line=True),
-            "employer_siret": _siret,
+            "employer_name": lambda v: clean_text(v, EMPLOYER_NAME_MAX, one_line=True),
+            "employer_siret": parse_siret,
             "naf": self._naf,
             "insee": self._insee,
-            "latitude": lambda v: _number(v, -90.0, 90.0),
-            "longitude": lambda v: _number(v, -180.0, 180.0),
-            "start_date": _iso_date,
-            "duration_months": lambda v: _integer(v, 1, 48),
+            "latitude": lambda v: parse_number(v, -90.0, 90.0),
+            "longitude": lambda v: parse_number(v, -180.0, 180.0),
+            "start_date": parse_iso_date,
+            "duration_months": lambda v: parse_integer(v, 1, 48),
             "cert_id": self._cert_id,
-            "level": lambda v: _integer(v, 3, 8),
-            "description": lambda v: _text(v, DESCRIPTION_MAX, truncate=True),
-            "url": _url,
+            "level": lambda v: parse_integer(v, 3, 8),
+            "description": lambda v: clean_text(v, DESCRIPTION_MAX, truncate=True),
+            "url": parse_url,
         }
 
     def check(self, values: dict[str, str | None]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -194,7 +194,7 @@ class FieldChecker:
         return ids[0]
 
 
-def _text(value: str, limit: int, *, one_line: bool = False, truncate: bool = False) -> str:
+def clean_text(value: str, limit: int, *, one_line: bool = False, truncate: bool = False) -> str:
     """Plain text as given (HTML included: it is escaped when shown, never interpreted)."""
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     # NUL and other control characters break PostgreSQL text columns and terminals.
@@ -216,7 +216,7 @@ def _kind(value: str) -> str:
     return kind
 
 
-def _siret(value: str) -> str:
+def parse_siret(value: str) -> str:
     siret = re.sub(r"[\s.]", "", value)
     if not re.fullmatch(r"\d{14}", siret):
         raise InvalidValue(f"SIRET « {value} » invalide : 14 chiffres attendus")
@@ -231,7 +231,7 @@ def _siret(value: str) -> str:
     return siret
 
 
-def _number(value: str, low: float, high: float) -> float:
+def parse_number(value: str, low: float, high: float) -> float:
     try:
         number = float(value.strip().replace(",", ".", 1))
     except ValueError:
@@ -241,7 +241,7 @@ def _number(value: str, low: float, high: float) -> float:
     return number
 
 
-def _integer(value: str, low: int, high: int) -> int:
+def parse_integer(value: str, low: int, high: int) -> int:
     text = value.strip()
     if not re.fullmatch(r"\d+", text):
         raise InvalidValue(f"nombre entier attendu, pas « {value} »")
@@ -251,7 +251,7 @@ def _integer(value: str, low: int, high: int) -> int:
     return number
 
 
-def _iso_date(value: str) -> str:
+def parse_iso_date(value: str) -> str:
     text = value.strip()
     if not _ISO_DATE.fullmatch(text):
         raise InvalidValue(f"date « {value} » au format AAAA-MM-JJ attendue (ex. 2026-09-01)")
@@ -264,7 +264,7 @@ def _iso_date(value: str) -> str:
     return day.isoformat()
 
 
-def _url(value: str) -> str:
+def parse_url(value: str) -> str:
     url = value.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"\s", url):

@@ -4,6 +4,8 @@ CSV files come as Excel writes them (UTF-8 with or without BOM, or Windows-1252;
 ``,`` or ``;``); JSON files hold a list of objects or ``{"offers": [...]}``. Problems
 of the file itself (encoding, quoting, unknown or missing columns) are collected
 with their line; the values are checked later (:mod:`recommender.offer_fields`).
+Sessions files (:mod:`recommender.sessions`) are read by the same CSV reader with
+their own :class:`Header`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from recommender.errors import SourceFormatError
 from recommender.offer_fields import FIELDS, REQUIRED, InvalidValue
@@ -27,6 +30,18 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
 
 
 @dataclass(frozen=True)
+class Header:
+    """The columns a file may hold, those it must hold, and accepted other names."""
+
+    fields: Sequence[str]
+    required: Sequence[str]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+OFFER_HEADER = Header(FIELDS, REQUIRED, _HEADER_ALIASES)
+
+
+@dataclass(frozen=True)
 class Record:
     """One record's raw values by field name, with where it starts in the file."""
 
@@ -34,7 +49,9 @@ class Record:
     values: dict[str, str | None]
 
 
-def csv_records(file: str, data: bytes, errors: list[SourceFormatError]) -> list[Record]:
+def csv_records(
+    file: str, data: bytes, errors: list[SourceFormatError], header: Header = OFFER_HEADER
+) -> list[Record]:
     """The records of a CSV file (line = line of the file where each starts, header = 1)."""
     text = _decode_csv(file, data, errors)
     if text is None:
@@ -47,9 +64,8 @@ def csv_records(file: str, data: bytes, errors: list[SourceFormatError]) -> list
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records: list[Record] = []
     try:
-        header = next(reader, [])
-        names = [_field_name(cell) for cell in header]
-        if not _check_header(file, names, errors, line=1):
+        names = [_field_name(cell, header) for cell in next(reader, [])]
+        if not _check_header(file, names, errors, header, line=1):
             return []
         end_of_previous = reader.line_num
         for cells in reader:
@@ -180,8 +196,8 @@ def json_records(file: str, data: bytes, errors: list[SourceFormatError]) -> lis
         if not isinstance(item, dict):
             errors.append(SourceFormatError(file, "une offre doit être un objet JSON", line=index))
             continue
-        names = [_field_name(str(key)) for key in item]
-        ok = _check_header(file, names, errors, line=index, partial=True)
+        names = [_field_name(str(key), OFFER_HEADER) for key in item]
+        ok = _check_header(file, names, errors, OFFER_HEADER, line=index, partial=True)
         values: dict[str, str | None] = {}
         for name, value in zip(names, item.values(), strict=True):
             try:
@@ -194,15 +210,16 @@ def json_records(file: str, data: bytes, errors: list[SourceFormatError]) -> lis
     return records
 
 
-def _field_name(header: str) -> str:
-    name = fold(header.lstrip("\ufeff")).replace(" ", "_")
-    return _HEADER_ALIASES.get(name, name)
+def _field_name(cell: str, header: Header) -> str:
+    name = fold(cell.lstrip("\ufeff")).replace(" ", "_")
+    return header.aliases.get(name, name)
 
 
 def _check_header(
     file: str,
     names: list[str],
     errors: list[SourceFormatError],
+    header: Header,
     *,
     line: int,
     partial: bool = False,
@@ -210,11 +227,11 @@ def _check_header(
     """Unknown, repeated or (CSV) missing columns: the file, not a record, is wrong."""
     before = len(errors)
     for name in names:
-        if name and name not in FIELDS:
+        if name and name not in header.fields:
             errors.append(
                 SourceFormatError(
                     file,
-                    f"champ inconnu ; champs acceptés : {', '.join(FIELDS)}",
+                    f"champ inconnu ; champs acceptés : {', '.join(header.fields)}",
                     line=line,
                     field=name,
                 )
@@ -222,7 +239,7 @@ def _check_header(
     for name in sorted({n for n in names if n and names.count(n) > 1}):
         errors.append(SourceFormatError(file, "champ en double", line=line, field=name))
     if not partial:
-        for name in REQUIRED:
+        for name in header.required:
             if name not in names:
                 errors.append(
                     SourceFormatError(

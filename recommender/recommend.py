@@ -23,6 +23,7 @@ from recommender.explain import Reason
 from recommender.model import CRITERIA
 from recommender.profile import Profile
 from recommender.ranking import fair_top_k, tiered_top_k
+from recommender.session_formations import sessions_summary
 
 
 def recommend(
@@ -72,13 +73,19 @@ def _formation_suggestion(
     item = engine.formation_rows(row)
     item["distance_km"] = _km(scores.distance.distances_km[row])
     paired = engine.paired_offers(row) if item["voie"] == "apprentissage" else []
+    # Continuing-education formations list their dated sessions, past ones included and
+    # marked as such (see Catalogue.formation_sessions).
+    sessions = engine.catalogue.formation_sessions(item["formation_id"])
+    reasons = formation_reasons(engine, resolved, scores, row, item)
+    if (said := sessions_summary(sessions)) is not None:
+        reasons.append(Reason("sessions", *said))
     return Suggestion(
         rank=rank,
         score=float(scores.scores[row]),
-        item=formation_item(item),
+        item=formation_item(item) | {"sessions": sessions},
         sub_scores=_sub_scores(scores.sub_scores[row]),
         distance_km=_km(scores.distance.distances_km[row]),
-        reasons=formation_reasons(engine, resolved, scores, row, item),
+        reasons=reasons,
         paired_offers=paired,
     )
 

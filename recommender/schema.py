@@ -286,6 +286,40 @@ OFFERS = Table(
     doc="Internship, apprenticeship and professionalisation offers.",
 )
 
+SESSIONS = Table(
+    "sessions",
+    (
+        _req("session_id", "str", "'<source>-<formation>-<action>-<session>' (LHEO numbers)"),
+        _req("source", "str", "the import's name"),
+        _req("title", "str", "formation label as published by the feed"),
+        _c("cert_id", "str", "certification of the catalogue it prepares (null: not found)"),
+        _c("cert_match", "str", "how it was found: 'rncp', 'cfd' or 'label'"),
+        _c("cert_type", "str", "diploma type read in the title: BTS, TP, CAP…"),
+        _c("rncp", "str", "RNCP code given by the feed"),
+        _c("cfd", "str", "CFD given by the feed"),
+        _c("level", "int", "EU level 3–8 of the certification, as the feed gives it"),
+        _req("rome_codes", "str", "ROME codes given by the feed, space-separated (may be empty)"),
+        _c("nsf", "str", "NSF specialty given by the feed"),
+        _req("provider_name", "str", "training body"),
+        _c("provider_siret", "str"),
+        _req("insee", "str", "commune of the place of training"),
+        _c("latitude", "float"),
+        _c("longitude", "float"),
+        _c("location_precision", "str", "'exact' (coordinates given) or 'commune' (centre)"),
+        _req("start_date", "str", "ISO date YYYY-MM-DD"),
+        _c("end_date", "str", "ISO date (null: not fixed)"),
+        _c("duration_hours", "int", "hours of training"),
+        _c("duration_text", "str", "indicative duration as given, e.g. '2 ans'"),
+        _c("schedule", "str", "rhythm: temps plein, temps partiel, cours du soir…"),
+        _c("teaching_mode", "str", "presentiel, mixte or distance"),
+        _c("entry_level", "int", "EU level required at entry; 0 = none"),
+        _c("url", "str"),
+        _c("description", "str", "objective of the formation, plain text"),
+    ),
+    key=("session_id",),
+    doc="Continuing-education sessions imported from LHEO or CSV files (one dated instance).",
+)
+
 CATALOGUE_TABLES: tuple[Table, ...] = (
     COMMUNES,
     JOBS,
@@ -302,7 +336,7 @@ CATALOGUE_TABLES: tuple[Table, ...] = (
     ESTABLISHMENTS,
     FORMATIONS,
 )
-TABLES: dict[str, Table] = {t.name: t for t in (*CATALOGUE_TABLES, OFFERS)}
+TABLES: dict[str, Table] = {t.name: t for t in (*CATALOGUE_TABLES, OFFERS, SESSIONS)}
 
 _PANDAS_DTYPES: dict[Kind, str] = {
     "str": "string",

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from recommender.errors import CatalogueNotLoaded, SourceFormatError
-from recommender.schema import CATALOGUE_TABLES, OFFERS, Table, conform
+from recommender.schema import CATALOGUE_TABLES, OFFERS, SESSIONS, Table, conform
 
 metadata = sa.MetaData()
 
@@ -47,7 +47,9 @@ def _sql_table(table: Table) -> sa.Table:
     return sa.Table(table.name, metadata, *columns, comment=table.doc or None)
 
 
-SQL_TABLES: dict[str, sa.Table] = {t.name: _sql_table(t) for t in (*CATALOGUE_TABLES, OFFERS)}
+SQL_TABLES: dict[str, sa.Table] = {
+    t.name: _sql_table(t) for t in (*CATALOGUE_TABLES, OFFERS, SESSIONS)
+}
 
 catalogue_meta = sa.Table(
     "catalogue_meta",
@@ -235,20 +237,53 @@ def replace_offers(
 
     Re-importing the same file therefore never duplicates an offer.
     """
-    frame = conform(offers, OFFERS)
-    if (frame["source"] != source).any():
-        raise SourceFormatError(source, "toutes les offres doivent porter la même source")
-    create_schema(engine)
-    offers_table = SQL_TABLES[OFFERS.name]
-    with engine.begin() as connection:
-        connection.execute(offers_table.delete().where(offers_table.c.source == source))
-        write_rows(connection, OFFERS, frame, progress=progress)
-    return len(frame)
+    return _replace_source(engine, OFFERS, offers, source, "offres", progress)
 
 
 def read_offers_table(engine: Engine) -> pd.DataFrame:
     create_schema(engine)
     return read_table(engine, OFFERS)
+
+
+def replace_sessions(
+    engine: Engine,
+    sessions: pd.DataFrame,
+    *,
+    source: str,
+    progress: ProgressCallback | None = None,
+) -> int:
+    """Replace every session of ``source`` by ``sessions`` in one transaction; return the count.
+
+    Re-importing the same file therefore never duplicates a session, and sessions
+    gone from the producer's feed disappear. Sessions are not catalogue tables: a
+    catalogue reload keeps them.
+    """
+    return _replace_source(engine, SESSIONS, sessions, source, "sessions", progress)
+
+
+def _replace_source(
+    engine: Engine,
+    table: Table,
+    rows: pd.DataFrame,
+    source: str,
+    what: str,
+    progress: ProgressCallback | None,
+) -> int:
+    """Delete the rows of ``source`` and write ``rows`` in their place, in one transaction."""
+    frame = conform(rows, table)
+    if (frame["source"] != source).any():
+        raise SourceFormatError(source, f"toutes les {what} doivent porter la même source")
+    create_schema(engine)
+    sql_table = SQL_TABLES[table.name]
+    with engine.begin() as connection:
+        connection.execute(sql_table.delete().where(sql_table.c.source == source))
+        write_rows(connection, table, frame, progress=progress)
+    return len(frame)
+
+
+def read_sessions_table(engine: Engine) -> pd.DataFrame:
+    create_schema(engine)
+    return read_table(engine, SESSIONS)
 
 
 def dump_json(value: Any) -> str:

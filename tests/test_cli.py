@@ -82,3 +82,41 @@ def test_import_of_a_missing_file_is_a_clear_error(run, tmp_path: Path) -> None:
     result = run("offers", "import", str(tmp_path / "absent.csv"), "--source", "x")
     assert result.exit_code != 0
     assert "absent.csv" in result.output
+
+
+def test_sessions_import_reports_each_rejected_record_and_replaces_its_source(
+    run, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    lheo = (FIXTURES / "lheo_exemple_bts.xml").read_text(encoding="utf-8")
+    # A second formation whose place is an unknown commune: reported, the first imported.
+    broken = lheo.replace(
+        "</offres>",
+        lheo[lheo.index("<formation ") : lheo.index("</offres>")]
+        .replace('numero="9436_18706"', 'numero="2"')
+        .replace(
+            "<code-INSEE-commune>29233</code-INSEE-commune>",
+            "<code-INSEE-commune>99999</code-INSEE-commune>",
+        )
+        + "</offres>",
+    )
+    path = tmp_path / "flux.xml"
+    path.write_text(broken, encoding="utf-8")
+    first = run("sessions", "import", str(path), "--source", "onisep-test")
+    assert first.exit_code == 0, first.output
+    assert "1 session(s) importée(s)" in first.output
+    assert "1 enregistrement(s) écarté(s)" in first.output
+    assert (
+        "(formation 2, action 1), champ « lieu-de-formation/…/code-INSEE-commune » : "
+        "commune « 99999 » inconnue" in first.output
+    )
+    again = run("sessions", "import", str(path), "--source", "onisep-test")
+    assert again.exit_code == 0
+    stats = run("stats", "--json")
+    assert '"onisep-test": 1' in stats.output
+    assert '"formation_continue": 1' in stats.output
+    malformed = tmp_path / "tronque.xml"
+    malformed.write_text(lheo[:-200], encoding="utf-8")
+    refused = run("sessions", "import", str(malformed), "--source", "onisep-test")
+    assert refused.exit_code == 1
+    assert "XML mal formé" in refused.output and "rien n'a été importé" in refused.output
+    assert '"onisep-test": 1' in run("stats", "--json").output

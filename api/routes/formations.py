@@ -42,7 +42,7 @@ def get_formation(
     formation_id: Annotated[
         str,
         Path(
-            max_length=80,
+            max_length=160,
             description="identifiant « uai-cert_id-voie »",
             examples=["0022008X-40022503-scolaire"],
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -63,7 +63,11 @@ class FormationParams(NearParams):
 class Establishment(BaseModel):
     """L'établissement qui dispense la formation."""
 
-    uai: str = Field(description="code UAI", examples=["0022008X"])
+    uai: str = Field(
+        description="code UAI, ou « SIRET:<siret> » pour un organisme de formation continue "
+        "sans UAI connu",
+        examples=["0022008X"],
+    )
     name: str | None = Field(description="nom", examples=["Lycée Jean Macé"])
     kind: str | None = Field(
         description="lycee, lycee_pro, cfa, universite, ecole_superieure, organisme",
@@ -139,6 +143,39 @@ class Formation(BaseModel):
     outcomes: Outcomes
 
 
+class Session(BaseModel):
+    """Une session datée de formation continue (importée d'un flux LHEO ou d'un fichier CSV)."""
+
+    session_id: str = Field(
+        description="identifiant « source-formation-action-session »",
+        examples=["carif-bretagne-9436_18706-9436_18706-9436_18706"],
+    )
+    start_date: str = Field(description="début (AAAA-MM-JJ)", examples=["2026-09-07"])
+    end_date: str | None = Field(description="fin (null : non fixée)", examples=["2027-06-30"])
+    status: Literal["upcoming", "ongoing", "past"] = Field(
+        description="à venir, en cours ou passée (à la date de la réponse)", examples=["upcoming"]
+    )
+    status_label: str = Field(description="le même en français", examples=["à venir"])
+    duration_hours: int | None = Field(description="durée en heures", examples=[1200])
+    duration_text: str | None = Field(description="durée indicative", examples=["2 ans"])
+    schedule: str | None = Field(description="rythme", examples=["Temps plein"])
+    teaching_mode: Literal["presentiel", "mixte", "distance"] | None = Field(
+        description="présentiel, mixte ou à distance", examples=["presentiel"]
+    )
+    provider_name: str = Field(description="organisme de formation", examples=["GRETA Cornouaille"])
+    insee: str = Field(description="commune du lieu de formation", examples=["29233"])
+    url: str | None = Field(description="page de la session", examples=["https://exemple.fr/bts"])
+    source: str = Field(description="import d'où vient la session", examples=["carif-bretagne"])
+
+
+class SuggestedFormation(Formation):
+    """Une formation proposée, avec ses sessions datées (formation continue)."""
+
+    sessions: list[Session] = Field(
+        default_factory=list, description="sessions, à venir d'abord puis passées"
+    )
+
+
 class FormationPage(Page):
     """Une page de formations."""
 
@@ -188,3 +225,6 @@ class FormationDetail(Formation):
 
     certification: CertificationDetail
     campuses: list[CampusRef] = Field(description="campus dont l'établissement est membre")
+    sessions: list[Session] = Field(
+        default_factory=list, description="sessions datées (formation continue), à venir d'abord"
+    )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from api.schemas.common import CAMPUS_ID, Voie
-from api.schemas.formations import Formation
+from api.schemas.formations import Formation, SuggestedFormation
 from api.schemas.offers import Offer
 
 EXAMPLE_PROFILE: JsonDict = {
@@ -90,7 +90,8 @@ class RecommendationRequest(ProfileIn):
 
 
 class WhyNotRequest(ProfileIn):
-    formation_id: str = Field(min_length=3, max_length=80, examples=["0020079A-40022503-scolaire"])
+    # Formations of imported sessions have longer ids (« SIRET:…-RNCP…-formation_continue »).
+    formation_id: str = Field(min_length=3, max_length=160, examples=["0020079A-40022503-scolaire"])
 
 
 class ReasonOut(BaseModel):
@@ -118,7 +119,7 @@ class FormationSuggestion(BaseModel):
         description="score de chaque critère (0 à 1)", examples=[SUB_SCORES]
     )
     reasons: list[ReasonOut]
-    formation: Formation
+    formation: SuggestedFormation
     paired_offers: list[PairedOffer] = Field(
         description="offres d'apprentissage proches pour les mêmes métiers"
     )

@@ -109,7 +109,7 @@ def find_formations(index: BrowseIndex, query: FormationQuery, *, limit: int, of
 
 
 def formation_detail(index: BrowseIndex, formation_id: str) -> Item:
-    """One formation with its certification's jobs, voies and blocs, and its campuses.
+    """One formation with its certification's jobs, voies and blocs, campuses and sessions.
 
     Raises :class:`~recommender.errors.NotFound` for an unknown id.
 
@@ -138,6 +138,7 @@ def formation_detail(index: BrowseIndex, formation_id: str) -> Item:
     }
     campuses = index.members.loc[index.members["uai"] == item["uai"], "campus_id"]
     item["campuses"] = [{"campus_id": c, "name": index.campuses[c].name} for c in campuses]
+    item["sessions"] = index.formation_sessions(formation_id)
     return item
 
 
