@@ -51,8 +51,8 @@ _KINDS: dict[str, str] = {
     "contrat pro": "professionnalisation",
     "professionalisation": "professionnalisation",
 }
-_ROME = re.compile(r"[A-Z]\d{4}")
-_INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
+ROME_CODE = re.compile(r"[A-Z]\d{4}")
+INSEE_CODE = re.compile(r"\d{5}|2[AB]\d{3}")
 _NAF = re.compile(r"(\d{2})\.?(\d{2})([A-Z])")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -148,7 +148,7 @@ class FieldChecker:
 
     def _code_rome(self, value: str) -> str:
         code = value.strip().upper()
-        if not _ROME.fullmatch(code):
+        if not ROME_CODE.fullmatch(code):
             raise InvalidValue(
                 f"code ROME « {value} » mal formé (attendu : une lettre et 4 chiffres)"
             )
@@ -160,7 +160,7 @@ class FieldChecker:
         code = value.strip().upper()
         if re.fullmatch(r"\d{4}", code):
             code = "0" + code  # a spreadsheet ate the leading zero of Ain…Ardennes communes
-        if not _INSEE.fullmatch(code):
+        if not INSEE_CODE.fullmatch(code):
             raise InvalidValue(f"code INSEE « {value} » mal formé (attendu : 5 caractères)")
         if self.place_of(code) is None:
             raise InvalidValue(f"commune « {code} » inconnue")

@@ -92,6 +92,7 @@ class RouteContext:
     origin: Origin
     moves: JobMoves
     formations_by_cert: dict[str, NDArray[np.int64]]
+    blocs_by_rncp: dict[str, tuple[str, ...]]
 
     @cached_property
     def formation_km(self) -> NDArray[np.float64]:
@@ -108,11 +109,7 @@ class RouteContext:
         )
 
     def blocs(self, rncp: object) -> tuple[str, ...]:
-        if not isinstance(rncp, str) or not rncp:
-            return ()
-        blocs = self.engine.catalogue.tables["cert_blocs"]
-        labels = blocs.loc[blocs["rncp"] == rncp].sort_values("bloc_code")["label"]
-        return tuple(_sentence_case(str(label)) for label in labels)
+        return self.blocs_by_rncp.get(rncp, ()) if isinstance(rncp, str) else ()
 
 
 # -- VAE ------------------------------------------------------------------------------
@@ -449,7 +446,7 @@ def _job_label(context: RouteContext, code: str) -> str:
     return f"« {job.name} » ({code})" if job else code
 
 
-def _sentence_case(text: str) -> str:
+def sentence_case(text: str) -> str:
     """RNCP bloc labels are often in capitals: "INSTALLER ET METTRE…" → "Installer et mettre…"."""
     if text.isupper():
         text = text.lower()

@@ -39,6 +39,7 @@ from recommender.route_kinds import (
     Route,
     RouteContext,
     contract_route,
+    sentence_case,
     training_route,
     vae_route,
 )
@@ -136,7 +137,7 @@ class RetrainingAdvisor:
 
     def warm(self) -> RetrainingAdvisor:
         """Build the job moves and indexes now (about 2 s) rather than on the first request."""
-        _ = self.moves, self._formations_by_cert, self._certs_by_job
+        _ = self.moves, self._formations_by_cert, self._certs_by_job, self._blocs_by_rncp
         return self
 
     @cached_property
@@ -148,6 +149,15 @@ class RetrainingAdvisor:
     def _certifications(self) -> pd.DataFrame:
         certifications = self.engine.catalogue.tables["certifications"].reset_index(drop=True)
         return certifications.assign(codes=certifications["rome_codes"].fillna("").str.split())
+
+    @cached_property
+    def _blocs_by_rncp(self) -> dict[str, tuple[str, ...]]:
+        """Each RNCP certification's blocs de compétences, in order, as sentences."""
+        blocs = self.engine.catalogue.tables["cert_blocs"].sort_values("bloc_code")
+        return {
+            str(rncp): tuple(sentence_case(str(label)) for label in labels)
+            for rncp, labels in blocs.groupby("rncp", sort=False)["label"]
+        }
 
     @cached_property
     def _formations_by_cert(self) -> dict[str, NDArray[np.int64]]:
@@ -195,20 +205,25 @@ class RetrainingAdvisor:
             current.code_rome, insee=commune.insee, level=level, k=profile.k, named=named
         )
         context = RouteContext(
-            engine, profile, current, standing, origin, self.moves, self._formations_by_cert
+            engine,
+            profile,
+            current,
+            standing,
+            origin,
+            self.moves,
+            self._formations_by_cert,
+            self._blocs_by_rncp,
         )
         notices = _notices(profile)
-        chosen = [
-            TargetRoutes(
-                target,
-                (
-                    vae_route(context, target, self._preparing(target, standing)),
-                    training_route(context, target, self._preparing(target, standing)),
-                    contract_route(context, target, self._preparing(target, standing)),
-                ),
+        chosen = []
+        for target in targets:
+            preparing = self._preparing(target, standing)
+            routes = (
+                vae_route(context, target, preparing),
+                training_route(context, target, preparing),
+                contract_route(context, target, preparing),
             )
-            for target in targets
-        ]
+            chosen.append(TargetRoutes(target, routes))
         return Reconversion(current, standing, origin, profile.radius_km, chosen, notices)
 
     def _named(self, text: str) -> str:

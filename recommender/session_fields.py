@@ -17,7 +17,9 @@ from typing import Any
 
 from recommender.geo import haversine_km
 from recommender.offer_fields import (
+    INSEE_CODE,
     MAX_KM_FROM_COMMUNE,
+    ROME_CODE,
     Coordinates,
     InvalidValue,
     Places,
@@ -61,8 +63,6 @@ _MODES = {
     "formation entierement a distance": "distance",
     "distanciel": "distance",
 }
-_ROME = re.compile(r"[A-Z]\d{4}")
-_INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
 _RNCP = re.compile(r"(?:RNCP)?(\d{1,6})")
 _NSF = re.compile(r"(\d{3})\s*[a-z]?")
 _LHEO_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -136,7 +136,7 @@ class SessionChecker:
         code = value.strip().upper()
         if re.fullmatch(r"\d{4}", code):
             code = "0" + code  # a spreadsheet ate the leading zero of Ain…Ardennes communes
-        if not _INSEE.fullmatch(code):
+        if not INSEE_CODE.fullmatch(code):
             raise InvalidValue(f"code INSEE « {value} » mal formé (attendu : 5 caractères)")
         if self.place_of(code) is None:
             raise InvalidValue(f"commune « {code} » inconnue")
@@ -198,7 +198,7 @@ def _cfd(value: str) -> str:
 
 def _rome_codes(value: str) -> str:
     codes = [code.upper() for code in re.split(r"[\s,;]+", value.strip()) if code]
-    bad = [code for code in codes if not _ROME.fullmatch(code)]
+    bad = [code for code in codes if not ROME_CODE.fullmatch(code)]
     if bad:
         raise InvalidValue(f"code ROME « {bad[0]} » mal formé (attendu : une lettre et 4 chiffres)")
     return " ".join(dict.fromkeys(codes))
