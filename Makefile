@@ -39,6 +39,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m benchmarks.catalogue
 	$(PY) -m benchmarks.recommend
+	$(PY) -m benchmarks.reconversion
 
 ## recommendation quality: the engine against four baselines on the judged profiles
 bench-quality: $(STAMP)

@@ -312,11 +312,15 @@ def reconversion(
                 if p.distance_km is not None
             )
             offers = "\n".join(f"offre : {o['title']}, {o['commune']}" for o in route.offers)
+            others = "\n".join(
+                f"aussi : {a['label']} ({a['establishment']}, {a['distance_km']:g} km)"
+                for a in route.alternatives
+            )
             table.add_row(
                 route.kind,
                 "oui" if route.available else "non",
                 f"{route.title}\n{route.summary}",
-                "\n".join(part for part in (where, offers) if part),
+                "\n".join(part for part in (where, offers, others) if part),
             )
         console.print(table)
 

@@ -8,6 +8,7 @@ offers, and explain each suggestion from the numbers that ranked it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,10 +156,11 @@ class Engine:
         self.formations = FormationIndex.build(catalogue, self.browse)
         self.offers = OfferIndex.build(self.browse)
         self.campuses = {campus.campus_id: campus for campus in catalogue.campuses}
-        self._cert_codes = certification_codes_matrix(
+        # Each certification's ROME codes as job indices (rows of the certifications table).
+        self.cert_codes = certification_codes_matrix(
             self.vocabulary, catalogue.tables["certifications"]["rome_codes"]
         )
-        self._cert_codes.flags.writeable = False
+        self.cert_codes.flags.writeable = False
         certifications = catalogue.tables["certifications"].set_index("cert_id")
         self._cert_types = certifications["type"]
         self._cert_rome = certifications["rome_codes"].fillna("").str.split()
@@ -239,7 +241,7 @@ class Engine:
         stretch = None
         if profile.boarding:
             stretch = np.where(index.voies == VOIES.index("scolaire"), BOARDING_STRETCH, 1.0)
-        interest = certification_interest(self.vocabulary, resolved.match, self._cert_codes)
+        interest = certification_interest(self.vocabulary, resolved.match, self.cert_codes)
         sound = eligible & (level.scores > BELOW_SCORE)
         if resolved.match is not None:
             sound = sound & (interest.scores[index.cert_rows] >= RELEVANT_INTEREST)
@@ -374,13 +376,9 @@ class Engine:
         """Apprenticeship offers near an apprenticeship formation, for the same jobs."""
         frame = self.formations.frame
         cert_id = str(frame.at[row, "cert_id"])
-        codes = self._cert_rome.get(cert_id, [])
-        candidates = set(self._offers_by_cert.get(cert_id, ()))
-        for code in codes:
-            candidates.update(self._offers_by_job.get(code, ()))
-        if not candidates:
+        rows = self.offers_for(self._cert_rome.get(cert_id, []), [cert_id])
+        if not len(rows):
             return []
-        rows = np.fromiter(candidates, dtype=np.int64)
         rows = rows[np.isin(self.offers.kinds[rows], ("apprentissage", "professionnalisation"))]
         lat, lon = self.formations.latitudes[row], self.formations.longitudes[row]
         if np.isnan(lat) or len(rows) == 0:
@@ -407,6 +405,13 @@ class Engine:
                 }
             )
         return paired
+
+    def offers_for(self, rome_codes: Iterable[str], cert_ids: Iterable[str]) -> NDArray[np.int64]:
+        """Rows of the offers for any of ``rome_codes`` or preparing any of ``cert_ids``."""
+        found = [self._offers_by_job.get(code) for code in rome_codes]
+        found += [self._offers_by_cert.get(cert_id) for cert_id in cert_ids]
+        parts = [rows for rows in found if rows is not None]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
     def formation_row(self, formation_id: str) -> int:
         row = self._formation_rows.get(formation_id)

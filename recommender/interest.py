@@ -77,6 +77,22 @@ def certification_interest(
     )
 
 
+def certification_fit(
+    vocabulary: Vocabulary, code_rome: str, cert_codes: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """How surely each certification prepares the job ``code_rome``: its job-route
+    interest for that job alone (the closest of its codes, a stray code counting less,
+    tempered by how many of its codes agree with the job).
+
+    A certification listing only the job scores 1; one that lists it among twenty
+    codes of other trades scores much less.
+    """
+    match = InterestMatch(
+        jobs={code_rome: 1.0}, interests={}, terms=(), unresolved=(), nsf={}, stems={}
+    )
+    return certification_interest(vocabulary, match, cert_codes).job_scores
+
+
 def _mean_code_agreement(
     vocabulary: Vocabulary, match: InterestMatch, cert_codes: NDArray[np.int64]
 ) -> NDArray[np.float64]:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from recommender.errors import ProfileError
 from recommender.explain import Reason
+from recommender.text import fold
 from recommender.vocabulary import Vocabulary
 
 LEVELS = range(3, 9)
@@ -22,6 +23,9 @@ LEVEL_NAMES = {3: "CAP", 4: "Bac", 5: "Bac+2", 6: "Bac+3", 7: "Bac+5", 8: "Bac+8
 # A job's entry level: the level of its easier certifications (the lowest fifth), so
 # that one stray BTS listing an engineer's code does not make engineering a level-5 job.
 ENTRY_QUANTILE = 0.2
+# Other jobs a text names nearly as well as the best one (weights relative to it).
+AMBIGUOUS = 0.95
+ALTERNATIVE_JOBS = 4
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,23 @@ def resolve_job(vocabulary: Vocabulary, text: str) -> JobRef:
     >>> resolve_job(vocabulary, "cariste")  # doctest: +SKIP
     JobRef(code_rome='N1101', label='Cariste', name='cariste')
     """
+    return resolve_job_choices(vocabulary, text)[0]
+
+
+def resolve_job_choices(vocabulary: Vocabulary, text: str) -> tuple[JobRef, list[JobRef]]:
+    """The job meant by ``text`` (:func:`resolve_job`) and the other jobs it may mean.
+
+    "technicien de laboratoire" names three ROME jobs nearly as well (pharmaceutical
+    control, industrial analysis, research): the others are returned, best first, so
+    the person can say which. A ROME code, or a text that is exactly one job title
+    ("cariste"), has no alternatives.
+
+    Examples
+    --------
+    >>> job, others = resolve_job_choices(vocabulary, "technicien de laboratoire")  # doctest: +SKIP
+    >>> job.code_rome, [other.code_rome for other in others]  # doctest: +SKIP
+    ('H1510', ['H1503', 'H1224'])
+    """
     example = "son intitulé (par exemple « cariste ») ou son code ROME (par exemple N1101)"
     if not text.strip():
         raise ProfileError("current_job", f"indiquez votre métier actuel : {example}")
@@ -89,9 +110,22 @@ def resolve_job(vocabulary: Vocabulary, text: str) -> JobRef:
             "current_job",
             f"aucun métier ne correspond à « {text.strip()} » ; indiquez {example}",
         )
-    code = next(iter(match.jobs))
     labels = dict(zip(vocabulary.job_codes.tolist(), vocabulary.job_labels.tolist(), strict=True))
-    return JobRef(code, labels[code], job_name(labels[code]))
+    codes = list(match.jobs)
+    typed = fold(text.strip())
+    exact = [
+        title.code_rome
+        for title in vocabulary.search_titles(text, limit=20)
+        if typed in (fold(title.label), fold(job_name(title.label)))
+    ]
+    if exact:
+        codes = list(dict.fromkeys(exact))
+    elif any(term.kind == "rome" for term in match.terms):
+        codes = codes[:1]
+    else:
+        codes = [code for code in codes if match.jobs[code] >= AMBIGUOUS][: 1 + ALTERNATIVE_JOBS]
+    refs = [JobRef(code, labels[code], job_name(labels[code])) for code in codes]
+    return refs[0], refs[1:]
 
 
 def entry_levels(

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from recommender.explain import km
 from recommender.geo import haversine_km
+from recommender.index import VOIES
 from recommender.jobs import JobRef
 from recommender.levels import Standing
 from recommender.mobility import JobMoves, Target
@@ -35,6 +36,7 @@ PROFESSIONALISATION_YOUNG_MAX_AGE = 25  # beyond: job seekers (and minimum-incom
 VAE_MIN_YEARS = 1.0  # one year of experience in the certification's field (since 2022)
 CLOSE_JOBS = 0.6  # job proximity (same domaine, shared skills) for "the same field"
 PLACES_SHOWN = 3
+ALTERNATIVES = 3  # other certifications of a target listed beside the chosen one
 BLOCS_SHOWN = 8
 ADULT_BODY = re.compile(r"\b(greta|afpa|cfppa|cnam|formation continue|formation des adultes)\b")
 EVIDENCE_ORDER = {"session": 0, "organisme_adultes": 1, "accessible": 2, "alternance": 3}
@@ -79,6 +81,8 @@ class Route:
     blocs: tuple[str, ...] = ()
     places: tuple[Place, ...] = ()
     offers: tuple[dict[str, Any], ...] = ()
+    # Other certifications of the target taught near the person (training route).
+    alternatives: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass
@@ -171,20 +175,19 @@ def vae_route(context: RouteContext, target: Target, preparing: pd.DataFrame) ->
 def training_route(context: RouteContext, target: Target, preparing: pd.DataFrame) -> Route:
     """Continuing education: the certifications of the target delivered near the person."""
     radius = context.profile.radius_km
-    best: tuple[pd.Series, list[Place], bool] | None = None
-    strongest: tuple[int, bool, int] | None = None
-    for position, (_, cert) in enumerate(preparing.iterrows()):
+    candidates: list[tuple[tuple[int, bool, int], dict[str, Any], list[Place], bool]] = []
+    records: list[dict[str, Any]] = preparing.to_dict("records")  # type: ignore[assignment]
+    for position, cert in enumerate(records):
         places = _places(context, str(cert["cert_id"]), bool(cert["access_continuing"]))
         if not places:
             continue
         ranked = sorted(places, key=lambda p: (EVIDENCE_ORDER[p.evidence], p.distance_km or 0))
-        direct = cert["via"] == target.code_rome
+        direct = bool(cert["via"] == target.code_rome)
         # Proven sessions first, then certifications of the target itself, then the
-        # most specific (the order of ``preparing``).
+        # best fitting (the order of ``preparing``).
         strength = (EVIDENCE_ORDER[ranked[0].evidence], not direct, position)
-        if strongest is None or strength < strongest:
-            best, strongest = (cert, ranked, direct), strength
-    if best is None:
+        candidates.append((strength, cert, ranked, direct))
+    if not candidates:
         return Route(
             "formation",
             False,
@@ -192,6 +195,11 @@ def training_route(context: RouteContext, target: Target, preparing: pd.DataFram
             f"Aucun lieu ne prépare en formation continue un diplôme de ce métier à moins de "
             f"{radius:g} km de {context.origin.label}.",
         )
+    candidates.sort(key=lambda candidate: candidate[0])
+    best = candidates[0][1:]
+    alternatives = tuple(
+        _alternative(cert, places) for _, cert, places, _ in candidates[1 : 1 + ALTERNATIVES]
+    )
     cert, places, direct = best
     blocs = context.blocs(cert["rncp"])
     proven = places[0].evidence == "session"
@@ -223,14 +231,30 @@ def training_route(context: RouteContext, target: Target, preparing: pd.DataFram
         details=tuple(details),
         blocs=blocs[:BLOCS_SHOWN],
         places=tuple(places[:PLACES_SHOWN]),
+        alternatives=alternatives,
     )
+
+
+def _alternative(cert: dict[str, Any], places: list[Place]) -> dict[str, Any]:
+    """Another certification of the target taught near the person, with its nearest place."""
+    nearest = places[0]
+    return {
+        **_certification(cert),
+        "establishment": nearest.establishment,
+        "commune": nearest.commune,
+        "distance_km": nearest.distance_km,
+        "evidence": nearest.evidence,
+    }
 
 
 def _places(context: RouteContext, cert_id: str, open_to_adults: bool) -> list[Place]:
     engine, profile = context.engine, context.profile
     rows = context.formations_by_cert.get(cert_id, np.zeros(0, dtype=np.int64))
+    near = context.formation_km[rows] <= profile.radius_km
+    if profile.distance_learning:  # a session taught at a distance counts from anywhere
+        near |= engine.formations.voies[rows] == VOIES.index("formation_continue")
     places = []
-    for row in rows:
+    for row in rows[near]:
         item = engine.formation_rows(int(row))
         distance = float(context.formation_km[row])
         sessions = tuple(engine.catalogue.formation_sessions(item["formation_id"]))
@@ -386,12 +410,10 @@ def _offers(
     index = context.engine.offers
     if not len(index):
         return []
-    wanted = (index.rome_codes == target.code_rome) | np.isin(
-        index.cert_ids, preparing["cert_id"].astype(str).to_numpy()
-    )
-    rows = np.flatnonzero(
-        wanted & np.isin(index.kinds, kinds) & (context.offer_km <= context.profile.radius_km)
-    )
+    rows = context.engine.offers_for([target.code_rome], preparing["cert_id"].astype(str))
+    rows = rows[
+        np.isin(index.kinds[rows], kinds) & (context.offer_km[rows] <= context.profile.radius_km)
+    ]
     rows = rows[np.argsort(context.offer_km[rows], kind="stable")][:PLACES_SHOWN]
     offers = []
     for row in rows:
@@ -430,7 +452,7 @@ def _cfa_place(context: RouteContext, row: int) -> Place:
 
 
 def _certification(cert: Any) -> dict[str, Any]:
-    get = cert.get if isinstance(cert, pd.Series) else lambda name: getattr(cert, name)
+    get = cert.get if isinstance(cert, pd.Series | dict) else lambda name: getattr(cert, name)
     level = get("level")
     return {
         "cert_id": str(get("cert_id")),

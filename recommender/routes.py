@@ -28,7 +28,8 @@ from numpy.typing import NDArray
 
 from recommender.engine import Engine
 from recommender.errors import ProfileError
-from recommender.jobs import JobRef, resolve_job
+from recommender.interest import certification_fit
+from recommender.jobs import JobRef, resolve_job, resolve_job_choices
 from recommender.levels import Standing, parse_level
 from recommender.mobility import JobMoves, Target
 from recommender.profile import MAX_RADIUS_KM, MIN_RADIUS_KM, Notice, Origin
@@ -48,6 +49,7 @@ Status = Literal["demandeur_emploi", "salarie", "autre"]
 STATUSES: tuple[Status, ...] = ("demandeur_emploi", "salarie", "autre")
 CERTIFICATIONS_PER_TARGET = 3  # below this many direct ones, close jobs add theirs
 MAX_CERTIFICATIONS = 200
+STEP_DOWN = 0.6  # a certification below the diploma held still counts, after the others
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,14 @@ class Reconversion:
     radius_km: float
     targets: list[TargetRoutes]
     notices: list[Notice] = field(default_factory=list)
+    # Other jobs the current job's title may mean ("technicien de laboratoire").
+    current_alternatives: list[JobRef] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (the API's body, the CLI's ``--json``)."""
         return {
             "current_job": asdict(self.current),
+            "current_job_alternatives": [asdict(job) for job in self.current_alternatives],
             "diploma": self.standing.label,
             "place": self.origin.label,
             "radius_km": self.radius_km,
@@ -148,6 +153,7 @@ class RetrainingAdvisor:
     @cached_property
     def _certifications(self) -> pd.DataFrame:
         certifications = self.engine.catalogue.tables["certifications"].reset_index(drop=True)
+        certifications.attrs = {}  # the parquet schema, deep-copied by every slice otherwise
         return certifications.assign(codes=certifications["rome_codes"].fillna("").str.split())
 
     @cached_property
@@ -193,7 +199,7 @@ class RetrainingAdvisor:
     def advise(self, profile: AdultProfile) -> Reconversion:
         """Target jobs for ``profile`` and, for each, the routes compared side by side."""
         engine = self.engine
-        current = resolve_job(engine.vocabulary, profile.current_job)
+        current, others = resolve_job_choices(engine.vocabulary, profile.current_job)
         standing = parse_level(profile.diploma)
         commune = engine.places.resolve(profile.place).commune
         if commune.latitude is None or commune.longitude is None:
@@ -214,7 +220,7 @@ class RetrainingAdvisor:
             self._formations_by_cert,
             self._blocs_by_rncp,
         )
-        notices = _notices(profile)
+        notices = _notices(profile, current, others)
         chosen = []
         for target in targets:
             preparing = self._preparing(target, standing)
@@ -224,7 +230,7 @@ class RetrainingAdvisor:
                 contract_route(context, target, preparing),
             )
             chosen.append(TargetRoutes(target, routes))
-        return Reconversion(current, standing, origin, profile.radius_km, chosen, notices)
+        return Reconversion(current, standing, origin, profile.radius_km, chosen, notices, others)
 
     def _named(self, text: str) -> str:
         code = text.strip().upper()
@@ -238,11 +244,13 @@ class RetrainingAdvisor:
     def _preparing(self, target: Target, standing: Standing) -> pd.DataFrame:
         """The active certifications that prepare ``target``, best first, with ``via``:
         the target's code, or a close job's when none lists the target itself (two
-        thirds of ROME 4.0 codes are on no certification yet).
+        thirds of ROME 4.0 codes are on no certification yet), and ``fit``.
 
-        Those listing the target come first; then the most specific (a certification
-        listing few codes prepares them more surely than one listing twenty); levels
-        far above the person's come last.
+        Those listing the target come first; then by ``fit``
+        (:func:`~recommender.interest.certification_fit`: a certification whose codes
+        agree with the target prepares it more surely than one listing it among twenty
+        trades) times the level's reach: levels far above the person's count less, and
+        a diploma below the one held (a step down) a little less.
         """
         code = target.code_rome
         via = {row: code for row in self._certs_by_job.get(code, [])}
@@ -250,15 +258,20 @@ class RetrainingAdvisor:
             for neighbour in self._neighbours(code):
                 for row in self._certs_by_job.get(neighbour, []):
                     via.setdefault(row, neighbour)
-        found = self._certifications.iloc[list(via)].assign(via=list(via.values()))
+        rows = list(via)
+        fit = certification_fit(self.engine.vocabulary, code, self.engine.cert_codes)[rows]
+        found = self._certifications.iloc[rows].assign(via=list(via.values()), fit=fit)
         if found.empty:
             return found
         held = standing.held_level or 3
         levels = found["level"].astype("float").fillna(held).to_numpy()
-        specificity = 1.0 / np.sqrt(found["codes"].map(len).clip(lower=1).to_numpy())
-        reach = np.where(levels <= held + 1, 1.0, 0.5 ** (levels - held - 1))
+        reach = np.where(
+            levels < held,
+            STEP_DOWN,
+            np.where(levels <= held + 1, 1.0, 0.5 ** (levels - held - 1)),
+        )
         direct = (found["via"] == code).to_numpy()
-        order = np.lexsort((-(specificity * reach), ~direct))
+        order = np.lexsort((-(fit * reach), ~direct))
         return found.iloc[order[:MAX_CERTIFICATIONS]]
 
     def _neighbours(self, code: str) -> list[str]:
@@ -269,8 +282,19 @@ class RetrainingAdvisor:
         return [str(codes[i]) for i in order if closeness[i] >= CLOSE_JOBS and codes[i] != code]
 
 
-def _notices(profile: AdultProfile) -> list[Notice]:
+def _notices(profile: AdultProfile, current: JobRef, others: list[JobRef]) -> list[Notice]:
     notices = []
+    if others:
+        listed = ", ".join(f"{job.name} ({job.code_rome})" for job in others)
+        notices.append(
+            Notice(
+                "current_job_ambiguous",
+                f"« {profile.current_job.strip()} » peut désigner plusieurs métiers : nous "
+                f"avons retenu {current.name} ({current.code_rome}). Si votre métier est "
+                f"plutôt l'un de ceux-ci, indiquez son code : {listed}.",
+                {"chosen": current.code_rome, "alternatives": [job.code_rome for job in others]},
+            )
+        )
     if profile.age is not None and profile.age > APPRENTICESHIP_MAX_AGE:
         notices.append(
             Notice(

@@ -3,6 +3,8 @@ as a counsellor checks them; plus the API route and the LHEO session as a proven
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -146,6 +148,62 @@ def test_a_lab_technician_near_rouen_gets_biotech_and_lab_routes(
     assert labs
     trainings = [r for t in result.targets for r in t.routes if r.kind == "formation"]
     assert any(r.available for r in trainings)
+    # Beside the chosen certification, the others of the target taught near Rouen:
+    # the lab analysis BTS of the Galilée lycée is among them.
+    offered = {
+        cert["label"]
+        for r in trainings
+        for cert in (r.certification or {}, *r.alternatives)
+        if cert
+    }
+    assert "BTS bioanalyses en laboratoire de contrôle" in offered, offered
+    for route in trainings:
+        assert all(alt["distance_km"] <= 30 for alt in route.alternatives)
+        assert route.certification not in route.alternatives
+    # "technicien de laboratoire" names three ROME jobs: the others are offered.
+    assert [job.code_rome for job in result.current_alternatives] == ["H1503", "H1224"]
+    ambiguous = next(n for n in result.notices if n.code == "current_job_ambiguous")
+    assert "H1503" in ambiguous.message and result.current.code_rome in ambiguous.message
+
+
+def test_an_exact_job_title_or_a_rome_code_is_not_ambiguous(advisor: RetrainingAdvisor) -> None:
+    for text in ("cariste", "N1101", "Soudeur"):
+        result = advisor.advise(AdultProfile(current_job=text, place="Saint-Quentin", k=1))
+        assert result.current_alternatives == [], text
+        assert all(n.code != "current_job_ambiguous" for n in result.notices)
+
+
+def test_a_session_for_a_certification_no_referential_lists_is_a_route(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # A GRETA's own title, absent from RNCP and the diploma referentials, for the
+    # plastics operator job (H3202) at Saint-Quentin: its session is the proof.
+    path = tmp_path / "greta.csv"
+    path.write_text(
+        "id;title;level;rome_codes;provider_name;insee;start_date;end_date;schedule\n"
+        "P1;Opérateur de production en plasturgie (titre maison);3;H3202;"
+        "GRETA de l'Aisne;02691;2027-03-01;2027-09-30;temps plein\n",
+        encoding="utf-8",
+    )
+    plain = catalogue.tables
+    sessions = read_sessions(
+        path,
+        source="greta-02",
+        certifications=plain["certifications"],
+        places=places_from_communes(plain["communes"]),
+    ).sessions
+    assert sessions["cert_id"].isna().all()  # not in any referential
+    with_session = Catalogue.from_bundle(BUNDLED, BUNDLED / "campuses.toml", sessions=sessions)
+    engine = Engine(with_session, MatchingModel.load(PROJECT / "models" / "matching.json"))
+    result = RetrainingAdvisor(engine).advise(
+        AdultProfile(current_job="cariste", place="Saint-Quentin", targets=("H3202",), k=1, age=40)
+    )
+    training = result.targets[0].routes[1]
+    assert training.available
+    assert training.certification is not None
+    assert training.certification["label"].startswith("Opérateur de production en plasturgie")
+    assert training.places[0].evidence == "session"
+    assert training.places[0].sessions[0]["start_date"] == "2027-03-01"
 
 
 def test_the_imported_lheo_session_is_a_proven_route_for_a_seller_near_quimperle(

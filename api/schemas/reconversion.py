@@ -120,6 +120,22 @@ class RouteOut(BaseModel):
     offers: list[dict[str, Any]] = Field(
         examples=[[{"title": "Préparateur de commandes", "kind": "professionnalisation"}]]
     )
+    alternatives: list[dict[str, Any]] = Field(
+        description="autres diplômes du métier visé préparés près de vous (formation)",
+        examples=[
+            [
+                {
+                    "cert_id": "32022209",
+                    "label": "BTS bioanalyses en laboratoire de contrôle",
+                    "level": 5,
+                    "establishment": "Lycée Jean Rostand",
+                    "commune": "Rouen",
+                    "distance_km": 3.1,
+                    "evidence": "accessible",
+                }
+            ]
+        ],
+    )
 
 
 class TargetOut(BaseModel):
@@ -136,6 +152,18 @@ class TargetOut(BaseModel):
 
 class ReconversionResponse(BaseModel):
     current_job: JobOut
+    current_job_alternatives: list[JobOut] = Field(
+        description="autres métiers que l'intitulé donné peut désigner (préciser par le code)",
+        examples=[
+            [
+                {
+                    "code_rome": "H1503",
+                    "label": "Technicien / Technicienne de laboratoire d'analyse industrielle",
+                    "name": "technicien de laboratoire d'analyse industrielle",
+                }
+            ]
+        ],
+    )
     diploma: str = Field(examples=["titulaire d'un CAP"])
     place: str = Field(examples=["Saint-Quentin"])
     radius_km: float = Field(examples=[30])
