@@ -4,16 +4,31 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SHARED_DATA ?= ../shared/data
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run load test lint format bench bench-quality judge data clean
+.PHONY: install chromium run load test lint format bench bench-load bench-quality judge data clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@$(MAKE) --no-print-directory chromium
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) chromium
+
+## Debian's Chromium for the browser tests (tests/browser); Playwright never downloads one
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests (apt-get)..."; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+	  || echo "Could not install chromium with apt-get: the browser tests will be skipped (they fail when CI=true)."; \
+	else \
+	  echo "$(CHROMIUM) is missing and apt-get cannot run as root here: the browser tests"; \
+	  echo "will be skipped (they fail when CI=true). Install it with: sudo apt-get install chromium"; \
+	fi
 
 ## load the bundled catalogue into the database (SQLite file var/orientation.sqlite by default)
 load: $(STAMP)
@@ -40,6 +55,10 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.catalogue
 	$(PY) -m benchmarks.recommend
 	$(PY) -m benchmarks.reconversion
+
+## load test: uvicorn with 2 workers, 60 s of mixed widget queries (locust), on the loaded store
+bench-load: load
+	$(PY) -m benchmarks.load.run --duration 60
 
 ## recommendation quality: the engine against four baselines on the judged profiles
 bench-quality: $(STAMP)

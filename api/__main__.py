@@ -20,7 +20,17 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    if settings.workers > 1:  # each worker process builds its own app from the settings
+        uvicorn.run(
+            "api.app:from_settings",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
     return 0
 
 

@@ -6,18 +6,22 @@ errors about one parameter name it in ``field`` and say what is allowed.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse as _PlainJSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas.common import PATTERN_HINTS
 from recommender.errors import (
     AmbiguousPlace,
     CatalogueNotLoaded,
+    ClassFileError,
+    ClassTooLarge,
     ImportRejected,
     NotFound,
     OrientationError,
@@ -25,6 +29,19 @@ from recommender.errors import (
     ProfileError,
     SourceFormatError,
 )
+
+
+class JSONResponse(_PlainJSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` escaped (``\\u003c``…): what a request said and an
+    answer repeats (an invalid value in an error) can never be read as HTML, even by a
+    page that would insert it carelessly. The JSON decodes to the same values."""
+
+    def render(self, content: object) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+            text = text.replace(raw, escaped)
+        return text.encode("utf-8")
+
 
 PLACE_FORMS = ["nom de commune", "code postal", "code INSEE"]
 PARAMETER_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -46,7 +63,25 @@ class ParameterError(Exception):
         super().__init__(f"{field} : {error}")
 
 
+HTTP_MESSAGES = {
+    400: "corps de requête illisible : du JSON encodé en UTF-8 est attendu",
+    404: "adresse inconnue de l'API (voir /docs)",
+    405: "méthode non permise pour cette adresse",
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        # The framework's own refusals (a body it cannot decode, an unknown path) in the
+        # API's shape and in French; a route's own HTTPException keeps its detail.
+        generic = error.detail in (None, "", "Not Found", "Method Not Allowed") or (
+            error.status_code == 400 and "parsing the body" in str(error.detail)
+        )
+        message = HTTP_MESSAGES.get(error.status_code) if generic else None
+        body = {"error": "HTTPError", "message": message or str(error.detail)}
+        return JSONResponse(status_code=error.status_code, content=body, headers=error.headers)
+
     @app.exception_handler(OrientationError)
     async def orientation_error(_request: Request, error: OrientationError) -> JSONResponse:
         status, body = _answer(error)
@@ -84,6 +119,11 @@ def _answer(error: OrientationError) -> tuple[int, dict[str, object]]:
         return 422, {**body, "rejected": rows}
     if isinstance(error, SourceFormatError):
         return 422, {**body, "file": error.file, "line": error.line, "field": error.field}
+    if isinstance(error, ClassFileError):
+        rows = [{"line": e.line, "field": e.field, "reason": e.reason} for e in error.problems]
+        return 422, {**body, "problems": rows}
+    if isinstance(error, ClassTooLarge):
+        return 413, body
     if isinstance(error, CatalogueNotLoaded):
         return 503, body
     return 400, body

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from recommender import store
+from recommender.api_keys import new_key
 from recommender.catalogue import Catalogue, load_catalogue
 from recommender.engine import Engine, Recommendations, Suggestion
 from recommender.errors import ImportRejected, OrientationError, ProfileError
@@ -128,6 +129,29 @@ def place(
     )
     for other in match.alternatives[:10]:
         console.print(f"  ou : {other.name} ({other.departement_name}) — INSEE {other.insee}")
+
+
+@app.command("api-key")
+def api_key(
+    name: Annotated[str, typer.Argument(help="nom de l'appelant, p. ex. carif-hdf")],
+) -> None:
+    """Crée une clé d'API pour les opérations d'écriture et d'administration.
+
+    La clé s'affiche une seule fois ; le service ne garde que son empreinte (SHA-256),
+    à ajouter à ORIENTATION_API_KEYS.
+    """
+    try:
+        key, entry = new_key(name)
+    except ValueError as error:
+        console.print(f"[red]Erreur :[/] {error}", highlight=False)
+        raise typer.Exit(2) from error
+    console.print(f"Clé (à transmettre à {name}, elle ne sera plus affichée) :", highlight=False)
+    print(key)
+    console.print(
+        "Empreinte à ajouter à ORIENTATION_API_KEYS (liste JSON, p. ex. dans .env) :",
+        highlight=False,
+    )
+    print(entry)
 
 
 offers_app = typer.Typer(help="Offres de stage, d'apprentissage et de professionnalisation.")

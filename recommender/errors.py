@@ -111,3 +111,34 @@ class NotFound(OrientationError):
         self.kind = kind
         self.identifier = identifier
         super().__init__(f"{kind} « {identifier} » introuvable")
+
+
+class ClassFileError(OrientationError):
+    """A class file that cannot be read at all (encoding, columns, no pupil): nothing ran.
+
+    ``problems`` lists what is wrong with the file itself, each with its line and
+    column when it has one; bad pupils' lines are not errors of the file (see
+    :mod:`recommender.classroom`), they are reported one by one and the others run.
+    """
+
+    def __init__(self, file: str, problems: list[SourceFormatError]) -> None:
+        self.file = file
+        self.problems = problems
+        shown = " ; ".join(_where(problem) for problem in problems[:10])
+        more = f" ; … et {len(problems) - 10} autres" if len(problems) > 10 else ""
+        named = f" « {file} »" if file else ""
+        super().__init__(f"fichier de classe{named} inutilisable : {shown}{more}")
+
+
+class ClassTooLarge(OrientationError):
+    """A class file with more pupils (or bytes) than one request may carry."""
+
+
+def _where(problem: SourceFormatError) -> str:
+    parts = []
+    if problem.line is not None:
+        parts.append(f"ligne {problem.line}")
+    if problem.field is not None:
+        parts.append(f"colonne « {problem.field} »")
+    prefix = ", ".join(parts)
+    return f"{prefix} : {problem.reason}" if prefix else problem.reason

@@ -36,6 +36,9 @@ class Header:
     fields: Sequence[str]
     required: Sequence[str]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # Hand-written files (a counsellor's class list) often stop a line at its last value:
+    # the missing cells at the end are then empty, not a sign of a truncated line.
+    short_lines_ok: bool = False
 
 
 OFFER_HEADER = Header(FIELDS, REQUIRED, _HEADER_ALIASES)
@@ -73,6 +76,8 @@ def csv_records(
             end_of_previous = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
+            if header.short_lines_ok and len(cells) < len(names):
+                cells += [""] * (len(names) - len(cells))
             record = _csv_record(file, names, cells, line, errors)
             if record is not None:
                 records.append(record)

@@ -39,6 +39,39 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = Field(default=1, ge=1, le=32, description="uvicorn worker processes")
+    # -- access (see README, "Security and privacy") -----------------------------------
+    cors_origins: list[str] = Field(
+        default=["http://127.0.0.1:8000", "http://localhost:8000"],
+        description="sites allowed to call the API from a browser (the widget's hosts); "
+        "JSON list in the environment: "
+        "ORIENTATION_CORS_ORIGINS='[\"https://www.lycee-exemple.fr\"]'",
+    )
+    frame_ancestors: list[str] = Field(
+        default=["*"],
+        description="sites allowed to frame the widget page (CSP frame-ancestors); "
+        "'*' lets any school site embed it",
+    )
+    api_keys: list[str] = Field(
+        default=[],
+        description="keys of the write and admin endpoints, hashed: 'name:sha256-hex' "
+        "entries as printed by `python -m recommender api-key NAME`",
+    )
+    rate_limit_per_ip: int = Field(
+        default=600,
+        ge=1,
+        description="requests per minute from one address (burst = same): a school's "
+        "classroom shares one address, and typing in the widget asks for completions",
+    )
+    rate_limit_per_key: int = Field(
+        default=3000, ge=1, description="requests per minute with one API key"
+    )
+    feedback_retention_days: int = Field(
+        default=365, ge=1, le=3650, description="days feedback events are kept before purge"
+    )
+    max_body_bytes: int = Field(
+        default=2_000_000, ge=1024, description="largest request body accepted (bytes)"
+    )
 
     @property
     def campuses_path(self) -> Path:

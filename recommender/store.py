@@ -3,7 +3,8 @@
 Tables are generated from :mod:`recommender.schema`. Loading the catalogue runs in
 one transaction that replaces every catalogue table at once: a failure anywhere
 rolls back and leaves the previous catalogue in service; loading the same files
-twice is a no-op (their checksum is recorded).
+twice is a no-op (their checksum is recorded). The only write at query time is a
+counter (:func:`record_query`): queries per day, partner, campus and endpoint.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from recommender.errors import CatalogueNotLoaded, SourceFormatError
@@ -72,6 +75,17 @@ campus_members = sa.Table(
     sa.Column("campus_id", sa.String(80), primary_key=True),
     sa.Column("uai", sa.String(16), primary_key=True),
     sa.Column("reason", sa.Text, nullable=False),
+)
+
+query_counts = sa.Table(
+    "query_counts",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("partner", sa.String(40), primary_key=True, comment="partner site; '' when none"),
+    sa.Column("campus", sa.String(80), primary_key=True, comment="campus scoping; '' when none"),
+    sa.Column("endpoint", sa.String(40), primary_key=True, comment="e.g. 'recommendations'"),
+    sa.Column("count", sa.BigInteger, nullable=False),
+    comment="Queries per day, partner, campus and endpoint: nothing about the person.",
 )
 
 ProgressCallback = Callable[[str, int], None]
@@ -288,3 +302,62 @@ def read_sessions_table(engine: Engine) -> pd.DataFrame:
 
 def dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class QueryCount:
+    """How many queries one endpoint answered one day for one partner and campus."""
+
+    day: date
+    partner: str | None
+    campus: str | None
+    endpoint: str
+    count: int
+
+
+def record_query(
+    engine: Engine,
+    endpoint: str,
+    *,
+    partner: str | None = None,
+    campus: str | None = None,
+    day: date | None = None,
+) -> None:
+    """Count one query of ``endpoint`` for ``partner`` and ``campus`` on ``day`` (today, UTC).
+
+    Only these four values are kept, never the profile. The increment is one atomic
+    upsert, so concurrent API workers never lose a count. The table is made by
+    :func:`create_schema` (every load runs it, and so does the API at start-up).
+    """
+    row = {
+        "day": day or datetime.now(UTC).date(),
+        "partner": partner or "",
+        "campus": campus or "",
+        "endpoint": endpoint,
+        "count": 1,
+    }
+    dialect = engine.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(query_counts).values(row)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "partner", "campus", "endpoint"],
+        set_={"count": query_counts.c.count + 1},
+    )
+    with engine.begin() as connection:
+        connection.execute(statement)
+
+
+def read_query_counts(engine: Engine, *, since: date | None = None) -> list[QueryCount]:
+    """Every count recorded (since ``since``), by day, partner, campus and endpoint."""
+    create_schema(engine)
+    query = sa.select(query_counts).order_by(*query_counts.primary_key.columns)
+    if since is not None:
+        query = query.where(query_counts.c.day >= since)
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    return [
+        QueryCount(
+            row["day"], row["partner"] or None, row["campus"] or None, row["endpoint"], row["count"]
+        )
+        for row in rows
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +132,48 @@ def test_reimporting_offers_of_a_source_replaces_them(engine: Engine) -> None:
     stored = store.read_offers_table(engine)
     assert stored["source"].value_counts().to_dict() == {"cfa-a": 3, "cfa-b": 2}
     assert stored.loc[0, "description"] == "<b>pas interprété</b>"
+
+
+def test_query_counts_add_up_per_day_partner_campus_and_endpoint(engine: Engine) -> None:
+    store.create_schema(engine)
+    monday, tuesday = date(2026, 9, 7), date(2026, 9, 8)
+    for _ in range(3):
+        store.record_query(
+            engine, "recommendations", partner="college-a", campus="campus-x", day=monday
+        )
+    store.record_query(engine, "recommendations", day=monday)
+    store.record_query(engine, "why_not", partner="college-a", campus="campus-x", day=monday)
+    store.record_query(engine, "recommendations", partner="college-a", day=tuesday)
+    counts = {
+        (c.day, c.partner, c.campus, c.endpoint): c.count for c in store.read_query_counts(engine)
+    }
+    assert counts == {
+        (monday, None, None, "recommendations"): 1,
+        (monday, "college-a", "campus-x", "recommendations"): 3,
+        (monday, "college-a", "campus-x", "why_not"): 1,
+        (tuesday, "college-a", None, "recommendations"): 1,
+    }
+    assert [c.day for c in store.read_query_counts(engine, since=tuesday)] == [tuesday]
+
+
+def test_concurrent_query_counts_are_never_lost(engine: Engine) -> None:
+    store.create_schema(engine)
+
+    def count_ten(_worker: int) -> None:
+        for _ in range(10):
+            store.record_query(engine, "recommendations", partner="lycee-b")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(count_ten, range(4)))
+    [row] = store.read_query_counts(engine)
+    assert (row.partner, row.campus, row.count) == ("lycee-b", None, 40)
+
+
+def test_query_counts_hold_nothing_about_the_person() -> None:
+    assert set(store.query_counts.columns.keys()) == {
+        "day",
+        "partner",
+        "campus",
+        "endpoint",
+        "count",
+    }

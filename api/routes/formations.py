@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from api.attribution import QueryCounterDep
 from api.deps import BrowseIndexDep, PlacesDep, near_circle
 from api.errors import PARAMETER_RESPONSES
 from api.schemas.formations import FormationDetail, FormationPage, FormationParams
@@ -48,6 +49,9 @@ def get_formation(
         ),
     ],
     index: BrowseIndexDep,
+    counter: QueryCounterDep,
 ) -> FormationDetail:
     """Une formation : établissement, certification (métiers, voies, blocs), campus."""
-    return FormationDetail.model_validate(formation_detail(index, formation_id))
+    detail = FormationDetail.model_validate(formation_detail(index, formation_id))
+    counter.count("formation")
+    return detail

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from api.attribution import QueryCounterDep
 from api.deps import EngineDep
 from api.errors import PARAMETER_RESPONSES
 from api.schemas.recommendations import (
+    InterestSuggestion,
     JobSearch,
     ProfileIn,
     RecommendationRequest,
@@ -30,10 +32,13 @@ router = APIRouter(tags=["recommandations"])
     responses=PARAMETER_RESPONSES,
     summary="Formations et offres pour un profil",
 )
-def post_recommendations(request: RecommendationRequest, engine: EngineDep) -> dict[str, Any]:
+def post_recommendations(
+    request: RecommendationRequest, engine: EngineDep, counter: QueryCounterDep
+) -> dict[str, Any]:
     """Formations et offres classées pour un profil, avec leurs raisons en français."""
     profile = _profile(request)
     result = recommend(engine, profile, k=request.k, offers_k=request.offers_k)
+    counter.count("recommendations", campus=request.campus)
     return _response(result, engine.job_labels)
 
 
@@ -43,9 +48,12 @@ def post_recommendations(request: RecommendationRequest, engine: EngineDep) -> d
     responses={**PARAMETER_RESPONSES, 404: {"description": "formation inconnue"}},
     summary="Pourquoi pas cette formation ?",
 )
-def post_why_not(request: WhyNotRequest, engine: EngineDep) -> dict[str, Any]:
+def post_why_not(
+    request: WhyNotRequest, engine: EngineDep, counter: QueryCounterDep
+) -> dict[str, Any]:
     """Pourquoi une formation est mal classée, ou exclue, pour ce profil."""
     answer = why_not(engine, _profile(request), request.formation_id)
+    counter.count("why_not", campus=request.campus)
     body = asdict(answer)
     body["formation"] = body.pop("item")
     return body
@@ -62,6 +70,20 @@ def get_jobs(
         "jobs": [asdict(t) for t in engine.vocabulary.search_titles(q, limit)],
         "interests": [asdict(i) for i in engine.vocabulary.search_interests(q, 5)],
     }
+
+
+@router.get(
+    "/v1/interests",
+    response_model=list[InterestSuggestion],
+    summary="Centres d'intérêt (liste complète)",
+)
+def get_interests(engine: EngineDep) -> list[dict[str, str]]:
+    """Les centres d'intérêt du ROME (cases à cocher) ; leur code va dans `interests`."""
+    interests = engine.catalogue.tables["interests"]
+    return [
+        {"code": str(code), "label": str(label)}
+        for code, label in zip(interests["code"], interests["label"], strict=True)
+    ]
 
 
 def _profile(request: ProfileIn) -> Profile:

@@ -19,6 +19,7 @@ DEPARTEMENT = r"^(\d{2}|2[AaBb]|9[78]\d)$"
 REGION = r"^\d{2,3}$"
 CAMPUS_ID = r"^[a-z0-9][a-z0-9-]{1,78}$"
 SOURCE = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+PARTNER = r"^[a-z0-9][a-z0-9-]{1,39}$"
 
 PATTERN_HINTS: dict[str, str] = {
     UAI: "un code UAI : 7 chiffres et une lettre, par exemple 0020079A",
@@ -30,6 +31,8 @@ PATTERN_HINTS: dict[str, str] = {
     REGION: "un code de région INSEE : 2 ou 3 chiffres, par exemple 32",
     CAMPUS_ID: "un identifiant de campus en minuscules, chiffres et tirets",
     SOURCE: "un nom de source en minuscules, chiffres, « _ » et « - », par exemple synthetic",
+    PARTNER: "un identifiant de partenaire de 2 à 40 caractères : minuscules sans accent, "
+    "chiffres et tirets, par exemple college-condorcet",
 }
 """What each identifier format means, in French, for 422 answers."""
 

@@ -1,0 +1,100 @@
+"""Write and admin endpoints: each needs an API key (`X-Api-Key`, see api/security.py)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from api.schemas.feedback import Purged
+from api.security import require_api_key
+from api.serving import reload
+from recommender.errors import CatalogueNotLoaded, OrientationError
+from recommender.feedback import export_events, purge_events
+from recommender.store import read_query_counts
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1/admin", tags=["administration"])
+CallerDep = Annotated[str, Depends(require_api_key)]
+KEY_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"description": "clé d'API absente"},
+    403: {"description": "clé d'API inconnue"},
+}
+
+
+class ReloadFailed(CatalogueNotLoaded):
+    """The store could not be read again: the previous catalogue is still served (503)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(
+            f"relecture du catalogue impossible ({cause}) : le catalogue précédent reste servi"
+        )
+
+
+class Reloaded(BaseModel):
+    caller: str = Field(description="nom de la clé qui a demandé", examples=["carif-hdf"])
+    checksum: str | None = Field(description="empreinte du catalogue servi", examples=["3f2a…"])
+    counts: dict[str, object] = Field(
+        description="lignes du catalogue servi", examples=[{"formations": 95_000}]
+    )
+
+
+@router.post("/reload", response_model=Reloaded, responses=KEY_RESPONSES)
+def reload_catalogue(request: Request, caller: CallerDep) -> Reloaded:
+    """Relit le catalogue dans la base (après un import) et le sert d'un coup.
+
+    Les requêtes en cours finissent sur l'ancien catalogue ; si la relecture échoue,
+    l'ancien reste servi.
+    """
+    try:
+        catalogue = reload(request.app, request.app.state.settings)
+    except Exception as error:  # whatever broke, the previous catalogue keeps serving
+        logger.exception("catalogue reload failed")
+        cause = str(error) if isinstance(error, OrientationError) else type(error).__name__
+        raise ReloadFailed(cause) from error
+    return Reloaded(
+        caller=caller, checksum=catalogue.meta.get("checksum"), counts=catalogue.counts()
+    )
+
+
+@router.get("/feedback/export", responses=KEY_RESPONSES)
+def export_feedback(
+    request: Request,
+    _caller: CallerDep,
+    since: Annotated[datetime | None, Query(examples=["2026-09-01T00:00:00Z"])] = None,
+) -> StreamingResponse:
+    """Exporte les retours (JSON Lines, un événement par ligne) pour réentraîner le modèle."""
+    events = export_events(request.app.state.engine, since=since)
+    lines = (json.dumps(event, ensure_ascii=False) + "\n" for event in events)
+    return StreamingResponse(lines, media_type="application/x-ndjson")
+
+
+@router.post("/feedback/purge", response_model=Purged, responses=KEY_RESPONSES)
+def purge_feedback(request: Request, _caller: CallerDep) -> Purged:
+    """Supprime les retours plus anciens que la durée de conservation réglée."""
+    days = request.app.state.settings.feedback_retention_days
+    return Purged(deleted=purge_events(request.app.state.engine, days), retention_days=days)
+
+
+class UsageRow(BaseModel):
+    day: date = Field(examples=["2026-11-21"])
+    partner: str | None = Field(examples=["college-condorcet"])
+    campus: str | None = Field(examples=["plasturgie-metallurgie-picardie"])
+    endpoint: str = Field(examples=["recommendations"])
+    count: int = Field(examples=[42])
+
+
+@router.get("/usage", response_model=list[UsageRow], responses=KEY_RESPONSES)
+def usage(
+    request: Request,
+    _caller: CallerDep,
+    since: Annotated[date | None, Query(examples=["2026-09-01"])] = None,
+) -> list[UsageRow]:
+    """Requêtes comptées par jour, site partenaire, campus et service (sans profil)."""
+    counts = read_query_counts(request.app.state.engine, since=since)
+    return [UsageRow.model_validate(count, from_attributes=True) for count in counts]
