@@ -45,6 +45,7 @@ KEY_HEADER = "x-api-key"
 DEVELOPER_PAGES = ("/docs", "/redoc")  # FastAPI's own pages load their own scripts
 # Static files cost nothing to serve and a page loads a dozen of them: not counted.
 UNLIMITED = ("/static/",)
+IMPORTS = "/v1/admin/imports/"  # feeds of thousands of sessions: their own size cap
 MAX_BUCKETS = 100_000  # addresses and keys remembered; the oldest are forgotten first
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -186,7 +187,11 @@ class Guard:
                 extra=((b"retry-after", retry.encode()),),
             )
             return
-        limit = self.settings.max_body_bytes
+        limit = (
+            self.settings.max_import_bytes
+            if path.startswith(IMPORTS)
+            else self.settings.max_body_bytes
+        )
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await _refuse(send, 413, "BodyTooLarge", _too_large(limit))

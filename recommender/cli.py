@@ -19,14 +19,14 @@ from recommender.catalogue import Catalogue, load_catalogue
 from recommender.engine import Engine, Recommendations, Suggestion
 from recommender.errors import ImportRejected, OrientationError, ProfileError
 from recommender.geo import Places
+from recommender.imports import import_offers, import_sessions
 from recommender.model import MatchingModel
-from recommender.offers import certification_codes, places_from_communes, read_offers
 from recommender.profile import Profile
 from recommender.recommend import recommend as run_recommend
 from recommender.recommend import why_not as run_why_not
 from recommender.routes import AdultProfile, RetrainingAdvisor
-from recommender.schema import CATALOGUE_TABLES, CERTIFICATIONS, COMMUNES
-from recommender.sessions import SessionImport, read_sessions
+from recommender.schema import CATALOGUE_TABLES, COMMUNES
+from recommender.sessions import SessionImport
 from recommender.settings import Settings
 from recommender.synthetic import generate_offers_from_tables
 
@@ -167,15 +167,7 @@ def offers_import(
     settings = Settings()
     engine = store.create_engine(settings.database_url)
     try:
-        tables = store.read_catalogue(engine)
-        offers = read_offers(
-            file,
-            source=source,
-            known_rome=set(tables["jobs"]["code_rome"]),
-            places=places_from_communes(tables["communes"]),
-            known_certs=certification_codes(tables["certifications"]),
-        )
-        count = store.replace_offers(engine, offers, source=source)
+        count = import_offers(engine, file, source)
     except OrientationError as error:
         _fail(error)
         return
@@ -216,20 +208,13 @@ def sessions_import(
     settings = Settings()
     engine = store.create_engine(settings.database_url)
     try:
-        store.ensure_loaded(engine)
-        certifications = store.read_table(engine, CERTIFICATIONS)
-        places = places_from_communes(store.read_table(engine, COMMUNES))
         size = file.stat().st_size if file.is_file() else None
         with _progress() as progress:
             task = progress.add_task("Lecture des sessions (octets)", total=size)
-            result = read_sessions(
-                file,
-                source=source,
-                certifications=certifications,
-                places=places,
-                progress=lambda done: progress.update(task, completed=done),
+            imported = import_sessions(
+                engine, file, source, progress=lambda done: progress.update(task, completed=done)
             )
-        count = store.replace_sessions(engine, result.sessions, source=source)
+        result, count = imported.read, imported.count
     except ImportRejected as rejected:
         errors.print(
             f"[bold red]Erreur :[/] {rejected.file} : rien n'a été importé", highlight=False

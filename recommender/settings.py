@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     rate_limit_per_key: int = Field(
         default=3000, ge=1, description="requests per minute with one API key"
     )
+    max_import_bytes: int = Field(
+        default=200_000_000, ge=1024, description="largest file sent to /v1/admin/imports (bytes)"
+    )
     feedback_retention_days: int = Field(
         default=365, ge=1, le=3650, description="days feedback events are kept before purge"
     )

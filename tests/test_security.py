@@ -186,3 +186,34 @@ def test_malformed_or_wrongly_encoded_bodies_get_a_clear_4xx(client: TestClient)
     assert "<img" not in answer.text and "<img" in answer.json()["message"]
     unknown = client.get("/v1/nulle-part")
     assert unknown.status_code == 404 and unknown.json()["error"] == "HTTPError"
+
+
+def test_imports_over_http_need_a_key_and_go_live_at_once(client: TestClient) -> None:
+    feed = (
+        "id;title;level;rome_codes;provider_name;insee;start_date\n"
+        "S1;Conducteur de machines plastiques;3;H3202;GRETA de l'Aisne;02691;2027-03-01\n"
+        "S2;Session sans date;3;H3202;GRETA de l'Aisne;02691;\n"
+    ).encode("cp1252")
+    url = "/v1/admin/imports/sessions?source=carif-test&format=csv"
+    assert client.post(url, content=feed).status_code == 401
+    before = client.get("/health").json()["catalogue"]
+    assert before["sessions"] == 0
+    imported = client.post(url, content=feed, headers={"X-Api-Key": KEY})
+    assert imported.status_code == 200, imported.text
+    answer = imported.json()
+    assert (answer["source"], answer["imported"], answer["served"]) == ("carif-test", 1, True)
+    assert [(r["line"], r["field"]) for r in answer["rejected"]] == [(3, "start_date")]
+    after = client.get("/health").json()["catalogue"]
+    assert after["sessions"] == 1  # served at once, without a restart
+    assert after["formations_by_voie"]["formation_continue"] == 1
+    broken = client.post(
+        "/v1/admin/imports/offers?source=cfa-test&format=csv",
+        content=b"offer_id;title\n1;Soudeur\n",
+        headers={"X-Api-Key": KEY},
+    )
+    assert broken.status_code == 422
+    assert client.get("/health").json()["catalogue"]["offers"] == before["offers"]
+    bad_source = client.post(
+        "/v1/admin/imports/offers?source=../etc&format=csv", headers={"X-Api-Key": KEY}
+    )
+    assert bad_source.status_code == 422

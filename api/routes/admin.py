@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime
-from typing import Annotated
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -16,10 +19,12 @@ from api.security import require_api_key
 from api.serving import reload
 from recommender.errors import CatalogueNotLoaded, OrientationError
 from recommender.feedback import export_events, purge_events
+from recommender.imports import import_offers, import_sessions
 from recommender.store import read_query_counts
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/admin", tags=["administration"])
+SOURCE = r"^[a-z0-9][a-z0-9._-]{1,59}$"  # a source name: "carif-hdf", "cfa-btp-2026"
 CallerDep = Annotated[str, Depends(require_api_key)]
 KEY_RESPONSES: dict[int | str, dict[str, object]] = {
     401: {"description": "clé d'API absente"},
@@ -98,3 +103,61 @@ def usage(
     """Requêtes comptées par jour, site partenaire, campus et service (sans profil)."""
     counts = read_query_counts(request.app.state.engine, since=since)
     return [UsageRow.model_validate(count, from_attributes=True) for count in counts]
+
+
+class Imported(BaseModel):
+    source: str = Field(examples=["carif-hdf"])
+    imported: int = Field(description="lignes désormais en base pour cette source", examples=[412])
+    rejected: list[dict[str, object]] = Field(
+        description="enregistrements écartés (sessions) : ligne, champ, raison",
+        examples=[[{"line": 7, "field": "insee", "reason": "commune « 00000 » inconnue"}]],
+    )
+    served: bool = Field(description="le catalogue servi a été relu", examples=[True])
+
+
+SourceName = Annotated[str, Query(pattern=SOURCE, examples=["carif-hdf"])]
+
+
+@router.post("/imports/offers", response_model=Imported, responses=KEY_RESPONSES)
+async def import_offers_file(
+    request: Request,
+    _caller: CallerDep,
+    source: SourceName,
+    format: Annotated[Literal["csv", "json"], Query(examples=["csv"])] = "csv",
+) -> Imported:
+    """Importe un fichier d'offres (le corps de la requête ; tout ou rien ; voir
+    docs/offers.md), remplace les offres de la même source, puis sert le catalogue relu."""
+    with TemporaryDirectory(prefix="import-") as folder:
+        path = await _received(request, Path(folder) / f"offers.{format}")
+        count = await run_in_threadpool(import_offers, request.app.state.engine, path, source)
+    await run_in_threadpool(reload, request.app, request.app.state.settings)
+    return Imported(source=source, imported=count, rejected=[], served=True)
+
+
+@router.post("/imports/sessions", response_model=Imported, responses=KEY_RESPONSES)
+async def import_sessions_file(
+    request: Request,
+    _caller: CallerDep,
+    source: SourceName,
+    format: Annotated[Literal["xml", "csv"], Query(examples=["xml"])] = "xml",
+) -> Imported:
+    """Importe des sessions de formation continue (flux LHEO 2.2 ou CSV dans le corps de la
+    requête ; voir docs/sessions.md) : les enregistrements invalides sont écartés et listés,
+    les autres remplacent les sessions de la même source ; puis le catalogue relu est servi."""
+    with TemporaryDirectory(prefix="import-") as folder:
+        path = await _received(request, Path(folder) / f"sessions.{format}")
+        done = await run_in_threadpool(import_sessions, request.app.state.engine, path, source)
+    await run_in_threadpool(reload, request.app, request.app.state.settings)
+    rejected: list[dict[str, object]] = [
+        {"line": e.line, "record": e.record, "field": e.field, "reason": e.reason}
+        for e in done.read.rejected
+    ]
+    return Imported(source=source, imported=done.count, rejected=rejected, served=True)
+
+
+async def _received(request: Request, path: Path) -> Path:
+    """The request body, written as it arrives (size capped by api.security)."""
+    with path.open("wb") as handle:
+        async for chunk in request.stream():
+            handle.write(chunk)
+    return path
