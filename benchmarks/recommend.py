@@ -16,6 +16,7 @@ from typing import Any
 import httpx2 as httpx
 import numpy as np
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from recommender.catalogue import Catalogue
@@ -84,27 +85,36 @@ def main(argv: list[str] | None = None) -> None:
         f"{_percentiles(samples)} · peak RSS {rss:.0f} MB"
     )
 
-    port = _free_port()
     app = create_app(settings, catalogue=catalogue)
+    http_samples = http_latencies(app, "/v1/recommendations", PROFILES, args.repeat)
+    print(
+        f"over HTTP (uvicorn, 1 worker, loopback), {args.repeat} requests: "
+        f"{_percentiles(http_samples)}"
+    )
+
+
+def http_latencies(
+    app: FastAPI, path: str, bodies: list[dict[str, Any]], repeat: int
+) -> list[float]:
+    """Milliseconds of ``repeat`` POSTs of ``bodies`` (in turn) to ``app`` served by uvicorn
+    (one worker, loopback), after one warm-up round."""
+    port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.1)
-    http_samples = []
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-        for fields in PROFILES:
-            client.post("/v1/recommendations", json=fields).raise_for_status()
-        for i in range(args.repeat):
+    samples = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        for body in bodies:
+            client.post(path, json=body).raise_for_status()
+        for i in range(repeat):
             started = time.perf_counter()
-            client.post("/v1/recommendations", json=PROFILES[i % len(PROFILES)]).raise_for_status()
-            http_samples.append((time.perf_counter() - started) * 1000)
+            client.post(path, json=bodies[i % len(bodies)]).raise_for_status()
+            samples.append((time.perf_counter() - started) * 1000)
     server.should_exit = True
     thread.join(timeout=10)
-    print(
-        f"over HTTP (uvicorn, 1 worker, loopback), {args.repeat} requests: "
-        f"{_percentiles(http_samples)}"
-    )
+    return samples
 
 
 if __name__ == "__main__":

@@ -10,16 +10,12 @@ worker). Asserts nothing.
 from __future__ import annotations
 
 import argparse
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx2 as httpx
-import uvicorn
-
 from api.app import create_app
-from benchmarks.recommend import _free_port, _percentiles
+from benchmarks.recommend import _percentiles, http_latencies
 from recommender.catalogue import Catalogue
 from recommender.engine import Engine
 from recommender.model import MatchingModel
@@ -88,23 +84,8 @@ def main(argv: list[str] | None = None) -> None:
         f"in-process, {args.repeat} reconversions (5 targets × 3 routes): {_percentiles(samples)}"
     )
 
-    port = _free_port()
     app = create_app(settings, catalogue=catalogue)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.1)
-    http_samples = []
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-        for fields in PROFILES:
-            client.post("/v1/reconversion", json=fields).raise_for_status()
-        for i in range(args.repeat):
-            started = time.perf_counter()
-            client.post("/v1/reconversion", json=PROFILES[i % len(PROFILES)]).raise_for_status()
-            http_samples.append((time.perf_counter() - started) * 1000)
-    server.should_exit = True
-    thread.join(timeout=10)
+    http_samples = http_latencies(app, "/v1/reconversion", PROFILES, args.repeat)
     print(
         f"over HTTP (uvicorn, 1 worker, loopback), {args.repeat} requests: "
         f"{_percentiles(http_samples)}"
