@@ -27,7 +27,7 @@ from api.routes import (
 from api.security import install_security
 from api.serving import serve
 from recommender.catalogue import Catalogue
-from recommender.feedback import purge_events
+from recommender.feedback import purge_events, upgrade_schema
 from recommender.settings import Settings
 from recommender.store import create_engine, create_schema
 
@@ -39,6 +39,7 @@ def create_app(settings: Settings, catalogue: Catalogue | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         create_schema(engine)  # tables added since the last load (query counts, feedback)
+        upgrade_schema(engine)
         purge_events(engine, settings.feedback_retention_days)
         app.state.engine = engine
         # Indexes built once here (and on an admin reload); routes only read them.

@@ -23,6 +23,7 @@ from recommender.errors import (
     ClassFileError,
     ClassTooLarge,
     ImportRejected,
+    NotEnoughFeedback,
     NotFound,
     OrientationError,
     PlaceNotFound,
@@ -126,6 +127,8 @@ def _answer(error: OrientationError) -> tuple[int, dict[str, object]]:
         return 413, body
     if isinstance(error, CatalogueNotLoaded):
         return 503, body
+    if isinstance(error, NotEnoughFeedback):
+        return 409, body
     return 400, body
 
 

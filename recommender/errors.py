@@ -142,3 +142,7 @@ def _where(problem: SourceFormatError) -> str:
         parts.append(f"colonne « {problem.field} »")
     prefix = ", ".join(parts)
     return f"{prefix} : {problem.reason}" if prefix else problem.reason
+
+
+class NotEnoughFeedback(OrientationError):
+    """Too few observed suggestions to learn the model's weights from (the model stays)."""

@@ -10,8 +10,9 @@ matching model (:func:`export_events`) and are purged after
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, get_args
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from recommender.errors import ProfileError
+from recommender.model import CRITERIA
 from recommender.store import metadata
 
 Action = Literal["shown", "opened", "saved", "applied", "hidden"]
@@ -45,6 +47,12 @@ feedback_events = sa.Table(
     sa.Column("rank", sa.Integer, nullable=True),
     sa.Column("partner", sa.String(40), nullable=True),
     sa.Column("campus", sa.String(80), nullable=True),
+    sa.Column(
+        "sub_scores",
+        sa.Text,
+        nullable=True,
+        comment="the item's criterion scores when shown (JSON), to retrain the weights",
+    ),
     comment="What happened to suggestions; pseudonymous, nothing about the person.",
 )
 
@@ -60,6 +68,9 @@ class FeedbackEvent:
     rank: int | None = None
     partner: str | None = None
     campus: str | None = None
+    # The item's sub-scores as the API gave them ({"interest": 0.9, …}, each in [0, 1]):
+    # numbers about the match, never the profile; they let the weights be learned.
+    sub_scores: Mapping[str, float] | None = None
 
     def __post_init__(self) -> None:
         if not SESSION_ID.match(self.session):
@@ -78,6 +89,12 @@ class FeedbackEvent:
             raise ProfileError("item_id", "identifiant de formation ou d'offre mal formé")
         if self.rank is not None and not 1 <= self.rank <= 1000:
             raise ProfileError("rank", "rang entre 1 et 1000")
+        if self.sub_scores is not None:
+            unknown = set(self.sub_scores) - set(CRITERIA)
+            if unknown or not all(0.0 <= v <= 1.0 for v in self.sub_scores.values()):
+                raise ProfileError(
+                    "sub_scores", "scores par critère entre 0 et 1", allowed=list(CRITERIA)
+                )
         for name, pattern in (("partner", PARTNER), ("campus", CAMPUS_ID)):
             value = getattr(self, name)
             if value is not None and not pattern.match(value):
@@ -99,6 +116,7 @@ def record_events(
             "rank": e.rank,
             "partner": e.partner,
             "campus": e.campus,
+            "sub_scores": None if e.sub_scores is None else json.dumps(dict(e.sub_scores)),
         }
         for e in events
     ]
@@ -116,7 +134,8 @@ def export_events(engine: Engine, *, since: datetime | None = None) -> Iterator[
     with engine.connect() as connection:
         result = connection.execution_options(yield_per=EXPORT_BATCH).execute(query)
         for row in result.mappings():
-            yield {**row, "at": _utc(row["at"]).isoformat()}
+            scores = json.loads(row["sub_scores"]) if row["sub_scores"] else None
+            yield {**row, "at": _utc(row["at"]).isoformat(), "sub_scores": scores}
 
 
 def purge_events(engine: Engine, retention_days: int, *, now: datetime | None = None) -> int:
@@ -130,3 +149,11 @@ def purge_events(engine: Engine, retention_days: int, *, now: datetime | None = 
 def _utc(value: datetime) -> datetime:
     """SQLite gives naive datetimes back: they were stored in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Add the columns a feedback table made by an earlier version lacks (``sub_scores``)."""
+    columns = {column["name"] for column in sa.inspect(engine).get_columns("feedback_events")}
+    if "sub_scores" not in columns:
+        with engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE feedback_events ADD COLUMN sub_scores TEXT"))

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
         default_factory=lambda: bundled_data_dir().parent / "models" / "matching.json",
         description="matching model artifact (JSON); see models/MODEL_CARD.md",
     )
+    trained_models_dir: Path = Field(
+        default=Path("var/models"),
+        description="where models learned from feedback are written (POST "
+        "/v1/admin/model/retrain); point ORIENTATION_MODEL_PATH at one to keep it",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1, le=32, description="uvicorn worker processes")

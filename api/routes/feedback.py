@@ -19,7 +19,14 @@ def post_feedback(body: FeedbackIn, request: Request) -> FeedbackRecorded:
     masquée) sous un identifiant de session tiré au hasard : ni nom, ni profil."""
     events = [
         FeedbackEvent(
-            body.session, e.action, e.item_kind, e.item_id, e.rank, body.partner, body.campus
+            body.session,
+            e.action,
+            e.item_kind,
+            e.item_id,
+            e.rank,
+            body.partner,
+            body.campus,
+            e.sub_scores,
         )
         for e in body.events
     ]

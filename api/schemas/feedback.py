@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,11 @@ class FeedbackItem(BaseModel):
     item_kind: Literal["formation", "offer"] = Field(examples=["formation"])
     item_id: str = Field(pattern=ITEM_ID.pattern, examples=["0020079A-40022503-scolaire"])
     rank: int | None = Field(default=None, ge=1, le=1000, examples=[2])
+    sub_scores: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
+        default=None,
+        description="scores par critère de la suggestion affichée (comme l'API les a donnés)",
+        examples=[{"interest": 0.92, "level": 1.0, "distance": 0.8}],
+    )
 
 
 class FeedbackIn(BaseModel):

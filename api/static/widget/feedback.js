@@ -16,9 +16,13 @@ function randomSession() {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
 }
 
-/** Note that `itemId` (a formation or an offer, at `rank`) was shown, opened… */
-export function track(action, itemKind, itemId, rank = null) {
-  queue.push({ action, item_kind: itemKind, item_id: itemId, rank });
+/** Note that `itemId` (a formation or an offer, at `rank`) was shown, opened… With the
+ * item's per-criterion scores when shown (numbers about the match, never the answers):
+ * they let the weights of the criteria be learned. */
+export function track(action, itemKind, itemId, rank = null, subScores = null) {
+  const event = { action, item_kind: itemKind, item_id: itemId, rank };
+  if (subScores) event.sub_scores = subScores;
+  queue.push(event);
   window.clearTimeout(timer);
   timer = window.setTimeout(flush, SEND_AFTER_MS);
 }
