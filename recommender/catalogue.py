@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from recommender import store
 from recommender.campuses import Campus, derive_members, read_campuses
 from recommender.errors import SourceFormatError
+from recommender.open_days import by_establishment, open_day_item
 from recommender.schema import OFFERS, SESSIONS, VOIES, conform
 from recommender.session_formations import by_formation, merge_sessions, session_item
 
@@ -238,6 +239,16 @@ class Catalogue:
     @cached_property
     def _sessions_by_formation(self) -> dict[str, list[dict[str, object]]]:
         return by_formation(self.sessions)
+
+    def open_days(self, uai: str, *, today: date | None = None) -> list[dict[str, object]]:
+        """The open days of an establishment in date order, each saying whether it is ``past``
+        on ``today`` (default: the current date); an empty list when none is known."""
+        when = today or date.today()
+        return [open_day_item(row, when) for row in self._open_days_by_uai.get(uai, [])]
+
+    @cached_property
+    def _open_days_by_uai(self) -> dict[str, list[dict[str, object]]]:
+        return by_establishment(self.tables["open_days"])
 
     def counts(self) -> dict[str, object]:
         """Catalogue figures for /health and the CLI."""

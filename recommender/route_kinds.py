@@ -181,7 +181,9 @@ def training_route(context: RouteContext, target: Target, preparing: pd.DataFram
         places = _places(context, str(cert["cert_id"]), bool(cert["access_continuing"]))
         if not places:
             continue
-        ranked = sorted(places, key=lambda p: (EVIDENCE_ORDER[p.evidence], p.distance_km or 0))
+        ranked = _one_per_establishment(
+            sorted(places, key=lambda p: (EVIDENCE_ORDER[p.evidence], p.distance_km or 0))
+        )
         direct = bool(cert["via"] == target.code_rome)
         # Proven sessions first, then certifications of the target itself, then the
         # best fitting (the order of ``preparing``).
@@ -233,6 +235,18 @@ def training_route(context: RouteContext, target: Target, preparing: pd.DataFram
         places=tuple(places[:PLACES_SHOWN]),
         alternatives=alternatives,
     )
+
+
+def _one_per_establishment(places: list[Place]) -> list[Place]:
+    """The best place of each establishment (one lycée teaches a diploma in two voies)."""
+    seen: set[tuple[str, str | None]] = set()
+    kept = []
+    for place in places:
+        key = (place.establishment, place.commune)
+        if key not in seen:
+            seen.add(key)
+            kept.append(place)
+    return kept
 
 
 def _alternative(cert: dict[str, Any], places: list[Place]) -> dict[str, Any]:

@@ -200,7 +200,10 @@ class RetrainingAdvisor:
         """Target jobs for ``profile`` and, for each, the routes compared side by side."""
         engine = self.engine
         current, others = resolve_job_choices(engine.vocabulary, profile.current_job)
-        standing = parse_level(profile.diploma)
+        try:
+            standing = parse_level(profile.diploma)
+        except ProfileError as error:
+            raise ProfileError("diploma", error.reason, allowed=error.allowed) from error
         commune = engine.places.resolve(profile.place).commune
         if commune.latitude is None or commune.longitude is None:
             raise ProfileError("place", f"la position de {commune.name} est inconnue")
@@ -291,7 +294,7 @@ def _notices(profile: AdultProfile, current: JobRef, others: list[JobRef]) -> li
                 "current_job_ambiguous",
                 f"« {profile.current_job.strip()} » peut désigner plusieurs métiers : nous "
                 f"avons retenu {current.name} ({current.code_rome}). Si votre métier est "
-                f"plutôt l'un de ceux-ci, indiquez son code : {listed}.",
+                f"plutôt l'un de ceux-ci, choisissez-le : {listed}.",
                 {"chosen": current.code_rome, "alternatives": [job.code_rome for job in others]},
             )
         )

@@ -261,6 +261,20 @@ FORMATIONS = Table(
     doc="One row per (establishment, certification, voie).",
 )
 
+OPEN_DAYS = Table(
+    "open_days",
+    (
+        _req("uai", "str", "establishment"),
+        _req("text", "str", "the French sentence as ONISEP publishes it (whitespace tidied)"),
+        _c("start_date", "str", "first date the sentence gives, ISO YYYY-MM-DD (null: none)"),
+        _c("end_date", "str", "last date when the sentence gives a span, ISO (null: one day)"),
+        _c("url", "str", "link given in the sentence ('Plus d'info : …')"),
+        _req("vintage", "str", "year of the ONISEP file, e.g. '2025'"),
+    ),
+    key=("uai", "text"),
+    doc="Open days (journées portes ouvertes) of establishments, from ONISEP.",
+)
+
 OFFERS = Table(
     "offers",
     (
@@ -335,6 +349,7 @@ CATALOGUE_TABLES: tuple[Table, ...] = (
     CERT_BLOCS,
     ESTABLISHMENTS,
     FORMATIONS,
+    OPEN_DAYS,
 )
 TABLES: dict[str, Table] = {t.name: t for t in (*CATALOGUE_TABLES, OFFERS, SESSIONS)}
 

@@ -25,7 +25,8 @@ POSTGRES_URL = os.environ.get(
 
 
 def tiny_tables() -> dict[str, pd.DataFrame]:
-    """Two communes, two jobs, two certifications, two establishments, three formations."""
+    """Two communes, two jobs, two certifications, two establishments, three formations,
+    two open days of lycée Condorcet."""
     raw: dict[str, list[dict[str, object]]] = {
         "communes": [
             dict(
@@ -250,6 +251,25 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
                 continuation_rate=None,
                 outcomes_vintage=None,
                 source="parcoursup_2025",
+                vintage="2025",
+            ),
+        ],
+        "open_days": [
+            dict(
+                uai="0020079A",
+                text="Le 8 mars 2025 de 9h00 à 12h00 (Plus d'info : https://condorcet.example.fr/jpo)",
+                start_date="2025-03-08",
+                end_date=None,
+                url="https://condorcet.example.fr/jpo",
+                vintage="2025",
+            ),
+            dict(
+                uai="0020079A",
+                text="Date(s) indicative(s) des Journées portes ouvertes précédentes : "
+                "le 23/03/2024",
+                start_date="2024-03-23",
+                end_date=None,
+                url=None,
                 vintage="2025",
             ),
         ],

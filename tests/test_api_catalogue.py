@@ -141,6 +141,30 @@ def test_formation_detail_and_404(client: TestClient) -> None:
     assert missing == {"error": "NotFound", "message": "formation « nope » introuvable"}
 
 
+def test_formation_detail_lists_the_establishments_open_days(client: TestClient) -> None:
+    body = get(client, "/v1/formations/0020079A-40025005-scolaire")
+    assert body["open_days"] == [
+        {
+            "text": "Date(s) indicative(s) des Journées portes ouvertes précédentes : "
+            "le 23/03/2024",
+            "date": "2024-03-23",
+            "end_date": None,
+            "url": None,
+            "past": True,
+            "vintage": "2025",
+        },
+        {
+            "text": "Le 8 mars 2025 de 9h00 à 12h00 (Plus d'info : https://condorcet.example.fr/jpo)",
+            "date": "2025-03-08",
+            "end_date": None,
+            "url": "https://condorcet.example.fr/jpo",
+            "past": True,
+            "vintage": "2025",
+        },
+    ]
+    assert get(client, "/v1/formations/0801344B-RNCP1-scolaire")["open_days"] == []
+
+
 def test_offers_say_which_are_synthetic(client: TestClient) -> None:
     body = get(client, "/v1/offers")
     assert body["total"] == 2
@@ -292,6 +316,24 @@ def test_real_formation_detail(real: TestClient) -> None:
     assert body["certification"]["level"] == 4
     assert "scolaire" in body["certification"]["voies"]
     assert "plasturgie-metallurgie-picardie" in {c["campus_id"] for c in body["campuses"]}
+    assert body["open_days"] == []  # ONISEP publishes none for this lycée
+
+
+def test_real_formation_detail_with_the_open_days_onisep_publishes(real: TestClient) -> None:
+    """Bac pro cuisine at lycée Nicolas Appert (Orvault): one open day of 2025, with a link."""
+    body = get(real, "/v1/formations/0442094M-40022106-scolaire")
+    assert body["establishment"]["commune_name"] == "Orvault"
+    assert body["open_days"] == [
+        {
+            "text": "Le 1 mars 2025 de 9h30 à 15h30 "
+            "(Plus d'info : https://appert.paysdelaloire.e-lyco.fr/)",
+            "date": "2025-03-01",
+            "end_date": None,
+            "url": "https://appert.paysdelaloire.e-lyco.fr/",
+            "past": True,
+            "vintage": "2025",
+        }
+    ]
 
 
 def test_real_totals_are_consistent_across_filters_and_pages(real: TestClient) -> None:

@@ -269,6 +269,18 @@ def test_formation_detail_lists_jobs_voies_blocs_and_campuses(index: BrowseIndex
     assert welder["campuses"] == []
 
 
+def test_formation_detail_lists_its_establishments_open_days_past_ones_marked(
+    index: BrowseIndex,
+) -> None:
+    plastics = formation_detail(index, CONDORCET_APPRENTISSAGE)
+    assert [(d["date"], d["past"]) for d in plastics["open_days"]] == [
+        ("2024-03-23", True),  # the tiny open days are of 2024 and 2025: over today
+        ("2025-03-08", True),
+    ]
+    assert plastics["open_days"][1]["text"].startswith("Le 8 mars 2025 de 9h00")
+    assert formation_detail(index, AMIENS_SOUDEUR)["open_days"] == []
+
+
 def test_an_unknown_formation_is_not_found(index: BrowseIndex) -> None:
     with pytest.raises(NotFound, match="formation « 0000000X-1-scolaire » introuvable"):
         formation_detail(index, "0000000X-1-scolaire")

@@ -235,6 +235,9 @@ def test_unknown_job_and_bad_values_are_refused_in_french(advisor: RetrainingAdv
     with pytest.raises(ProfileError) as error:
         AdultProfile(current_job="cariste", place="Rouen", age=12)
     assert error.value.field == "age"
+    with pytest.raises(ProfileError) as error:
+        advisor.advise(AdultProfile(current_job="cariste", place="Rouen", diploma="bac+12"))
+    assert error.value.field == "diploma"  # as the API calls it, not the engine's "level"
 
 
 def test_the_api_answers_with_targets_and_routes(catalogue: Catalogue) -> None:
@@ -247,6 +250,10 @@ def test_the_api_answers_with_targets_and_routes(catalogue: Catalogue) -> None:
         assert len(data["targets"]) == 3
         assert [r["kind"] for r in data["targets"][0]["routes"]] == ["vae", "formation", "contrat"]
         assert data["notices"][0]["code"] == "apprenticeship_closed"
+        for target in data["targets"]:
+            for route in target["routes"]:
+                names = [(p["establishment"], p["commune"]) for p in route["places"]]
+                assert len(names) == len(set(names))  # one line per establishment
         bad = client.post("/v1/reconversion", json={**body, "current_job": "xqzw"})
         assert bad.status_code in (400, 422)
         assert "métier" in bad.text

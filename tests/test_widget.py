@@ -106,6 +106,16 @@ def test_every_level_of_the_form_is_understood_by_the_engine() -> None:
     assert [value for value in values[1:] if parse_level(value).code != value] == []
 
 
+def test_every_diploma_of_the_adult_form_is_understood_by_the_engine() -> None:
+    page = (WIDGET / "index.html").read_text(encoding="utf-8")
+    select = page.split('id="diploma"', 1)[1].split("</select>", 1)[0]
+    values = re.findall(r'<option value="([^"]*)"', select)
+    assert len(values) > 15
+    standings = [parse_level(value) for value in values[1:]]
+    assert [standing.code for standing in standings] == values[1:]
+    assert not [standing.code for standing in standings if standing.is_pupil]
+
+
 def test_widget_without_slash_redirects_and_keeps_the_query(client: TestClient) -> None:
     response = client.get("/widget?campus=plasturgie-test&partner=lycee-a", follow_redirects=False)
     assert response.status_code == 308

@@ -51,7 +51,7 @@ def get_formation(
     index: BrowseIndexDep,
     counter: QueryCounterDep,
 ) -> FormationDetail:
-    """Une formation : établissement, certification (métiers, voies, blocs), campus."""
+    """Une formation : établissement, certification, campus, sessions, portes ouvertes."""
     detail = FormationDetail.model_validate(formation_detail(index, formation_id))
     counter.count("formation")
     return detail

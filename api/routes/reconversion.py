@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from api.attribution import QueryCounterDep
 from api.errors import PARAMETER_RESPONSES
 from api.schemas.reconversion import AdultProfileIn, ReconversionResponse
 from recommender.routes import AdultProfile, RetrainingAdvisor
@@ -25,10 +26,14 @@ def get_advisor(request: Request) -> RetrainingAdvisor:
     summary="Métiers accessibles depuis le métier actuel, et comment y aller",
 )
 def post_reconversion(
-    request: AdultProfileIn, advisor: Annotated[RetrainingAdvisor, Depends(get_advisor)]
+    request: AdultProfileIn,
+    advisor: Annotated[RetrainingAdvisor, Depends(get_advisor)],
+    counter: QueryCounterDep,
 ) -> dict[str, Any]:
     """Pour un adulte : métiers visés (compétences déjà acquises et manquantes) et, pour
     chacun, la VAE, la formation continue et le contrat en alternance, côte à côte."""
     fields = request.model_dump()
     fields["targets"] = tuple(fields["targets"])
-    return advisor.advise(AdultProfile(**fields)).as_dict()
+    answer = advisor.advise(AdultProfile(**fields)).as_dict()
+    counter.count("reconversion")
+    return answer

@@ -220,6 +220,32 @@ class CampusRef(BaseModel):
     )
 
 
+class OpenDay(BaseModel):
+    """Une journée portes ouvertes de l'établissement, telle que l'ONISEP la publie."""
+
+    text: str = Field(
+        description="la phrase publiée (date, horaires, conditions)",
+        examples=["Le 5 avril 2025 de 9h00 à 12h00"],
+    )
+    date: str | None = Field(
+        description="premier jour donné par la phrase (AAAA-MM-JJ ; null : pas de date complète)",
+        examples=["2025-04-05"],
+    )
+    end_date: str | None = Field(
+        description="dernier jour quand la phrase donne une période (null : un seul jour)",
+        examples=["2025-04-06"],
+    )
+    url: str | None = Field(
+        description="lien donné par la phrase (« Plus d'info : … »)",
+        examples=["https://www.aforp.fr/jpo"],
+    )
+    past: bool = Field(
+        description="passée à la date de la réponse (sans date : une fois son année écoulée)",
+        examples=[True],
+    )
+    vintage: str = Field(description="année du fichier ONISEP", examples=["2025"])
+
+
 class FormationDetail(Formation):
     """Une formation en détail."""
 
@@ -227,4 +253,21 @@ class FormationDetail(Formation):
     campuses: list[CampusRef] = Field(description="campus dont l'établissement est membre")
     sessions: list[Session] = Field(
         default_factory=list, description="sessions datées (formation continue), à venir d'abord"
+    )
+    open_days: list[OpenDay] = Field(
+        default_factory=list,
+        description="journées portes ouvertes de l'établissement (ONISEP), par date ; "
+        "les passées sont marquées `past`",
+        examples=[
+            [
+                {
+                    "text": "Le 5 avril 2025 de 9h00 à 12h00",
+                    "date": "2025-04-05",
+                    "end_date": None,
+                    "url": None,
+                    "past": True,
+                    "vintage": "2025",
+                }
+            ]
+        ],
     )

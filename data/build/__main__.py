@@ -25,6 +25,7 @@ from data.build.jobs import build_jobs
 from data.build.naf import build_naf_codes
 from data.build.nsf import build_nsf_specialties
 from data.build.offerings import build_offerings
+from data.build.open_days import build_open_days
 from data.build.report import coverage_report, print_report
 from data.build.sources import Sources
 from recommender.errors import SourceFormatError
@@ -48,6 +49,7 @@ def build(sources_root: Path, out: Path) -> dict[str, object]:
             "offerings",
             lambda: build_offerings(sources, tables["communes"], tables["certifications"]),
         ),
+        ("open days", lambda: {"open_days": build_open_days(sources, tables["establishments"])}),
     ]
     for label, step in steps:
         print(f"· {label}…", flush=True)

@@ -62,7 +62,22 @@ def coverage_report(tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
             "share_exact": _share(establishments["location_precision"] == "exact"),
             "share_with_onisep_id": _share(establishments["onisep_id"].notna()),
         }
+    open_days = tables.get("open_days")
+    if open_days is not None:
+        report["open_days"] = _open_days(open_days)
     return report
+
+
+def _open_days(open_days: pd.DataFrame) -> dict[str, Any]:
+    """Open days: how many establishments have some, how many sentences give a date or a link."""
+    return {
+        "establishments": int(open_days["uai"].nunique()),
+        "dated": int(open_days["start_date"].notna().sum()),
+        "spans": int(open_days["end_date"].notna().sum()),
+        "with_url": int(open_days["url"].notna().sum()),
+        "per_vintage": _counts(open_days["vintage"]),
+        "dropped": {k: int(v) for k, v in open_days.attrs.get("gaps", {}).items() if v},
+    }
 
 
 def _formations(formations: pd.DataFrame) -> dict[str, Any]:
@@ -116,6 +131,20 @@ def print_report(report: dict[str, Any]) -> None:
     establishments = report.get("establishments")
     if establishments:
         console.print(_count_table("Établissements par type", establishments["per_kind"]))
+    open_days = report.get("open_days")
+    if open_days:
+        console.print(
+            _count_table(
+                "Journées portes ouvertes (ONISEP)",
+                {
+                    "établissements concernés": open_days["establishments"],
+                    "phrases datées": open_days["dated"],
+                    "dont sur plusieurs jours": open_days["spans"],
+                    "phrases avec un lien": open_days["with_url"],
+                    **open_days["dropped"],
+                },
+            )
+        )
     if report.get("dropped"):
         console.print(_count_table("Lignes écartées (et pourquoi)", report["dropped"]))
     if report.get("notes"):

@@ -109,7 +109,8 @@ def find_formations(index: BrowseIndex, query: FormationQuery, *, limit: int, of
 
 
 def formation_detail(index: BrowseIndex, formation_id: str) -> Item:
-    """One formation with its certification's jobs, voies and blocs, campuses and sessions.
+    """One formation with its certification's jobs, voies and blocs, campuses, sessions and
+    its establishment's open days.
 
     Raises :class:`~recommender.errors.NotFound` for an unknown id.
 
@@ -139,6 +140,7 @@ def formation_detail(index: BrowseIndex, formation_id: str) -> Item:
     campuses = index.members.loc[index.members["uai"] == item["uai"], "campus_id"]
     item["campuses"] = [{"campus_id": c, "name": index.campuses[c].name} for c in campuses]
     item["sessions"] = index.formation_sessions(formation_id)
+    item["open_days"] = index.open_days(item["uai"])
     return item
 
 

@@ -112,6 +112,7 @@ class BrowseIndex:
         self.regions = sorted(set(self.places["region"]))
         self.campuses = {campus.campus_id: campus for campus in catalogue.campuses}
         self.formation_sessions = catalogue.formation_sessions
+        self.open_days = catalogue.open_days
         self.members = (
             catalogue.campus_members.join(self.establishments, on="uai")
             .sort_values(["campus_id", "uai"])

@@ -429,3 +429,56 @@ def test_the_axe_scan_does_catch_violations(page: Any) -> None:
     page.set_content('<html lang="fr"><body><main><input type="text"></main></body></html>')
     violations = Axe().run(page).response["violations"]
     assert ("label", "critical") in {(v["id"], v["impact"]) for v in violations}
+
+
+def test_the_detail_shows_the_open_days_and_says_plainly_they_are_past(
+    page: Any, problems: Problems, screenshot: Screenshot, axe_scan: AxeScan
+) -> None:
+    """Bac pro cuisine at lycée Nicolas Appert (Orvault): ONISEP's 2025 open day, with its link."""
+    expect = _expect()
+    formation_id = "0442094M-40022106-scolaire"
+    page.goto("/widget/")
+    page.get_by_label("Ta classe, ou ton dernier diplôme").select_option("3e")
+    interest = page.get_by_role("combobox", name=re.compile("^Un métier, un domaine"))
+    interest.press_sequentially("cuisine", delay=30)
+    interest.press("Enter")
+    expect(page.get_by_role("button", name="Retirer cuisine")).to_be_visible()
+    _pick(page, "Ta commune", "Orvaul", "Orvault (44)")
+    with page.expect_response("**/v1/recommendations") as answer:
+        page.get_by_role("button", name="Voir mes pistes").click()
+    ids = [s["formation"]["formation_id"] for s in answer.value.json()["formations"]]
+    with page.expect_response(f"**/v1/formations/{formation_id}") as detail:
+        page.locator(f"#detail-{ids.index(formation_id)}").click()
+    [open_day] = detail.value.json()["open_days"]
+    assert open_day["past"] is True
+
+    heading = page.get_by_role("heading", name="Journées portes ouvertes", exact=True)
+    section = page.locator("#panel-body section", has=heading)
+    expect(section).to_contain_text("Journées portes ouvertes 2025 (passées) :")
+    expect(section.locator("li")).to_have_text(
+        "Le 1 mars 2025 de 9h30 à 15h30 (Plus d'info : https://appert.paysdelaloire.e-lyco.fr/"
+        " (nouvelle fenêtre))"
+    )
+    expect(section).to_contain_text("Les dates de cette année seront publiées par l'établissement")
+    link = section.get_by_role("link")
+    expect(link).to_have_attribute("href", open_day["url"])
+    expect(link).to_have_attribute("rel", "noopener")
+    expect(link).to_have_attribute("target", "_blank")
+    axe_scan(page, "détail avec journées portes ouvertes")
+    screenshot(page, "detail-portes-ouvertes")
+    assert problems.found == []
+
+
+def test_a_commune_picked_from_the_list_is_the_one_searched(page: Any, problems: Problems) -> None:
+    """Rouen's INSEE code, 76540, is also the postcode of other communes: the widget sends the
+    commune as it shows it ("Rouen (76)"), which the API cannot read as another one."""
+    expect = _expect()
+    page.goto("/widget/")
+    page.get_by_label("Ta classe, ou ton dernier diplôme").select_option("3e")
+    _pick(page, "Ta commune", "Rouen", "Rouen (76)")
+    with page.expect_response("**/v1/recommendations") as answer:
+        page.get_by_role("button", name="Voir mes pistes").click()
+    assert answer.value.request.post_data_json["place"] == "Rouen (76)"
+    assert answer.value.json()["understood"]["place"]["label"] == "Rouen"
+    expect(page.locator("#understood")).to_contain_text("autour de Rouen")
+    assert problems.found == []

@@ -1,6 +1,7 @@
 // The orientation widget: a pupil's answers in, explained formations out.
 // Plain ES module over the public API of the same origin (see api.js); no build step.
 
+import { startAdultPath } from "./adult.js";
 import { ApiError, call, context } from "./api.js";
 import { Combobox } from "./combobox.js";
 import { fill, h } from "./dom.js";
@@ -202,7 +203,9 @@ function buildProfile() {
     boarding: $("boarding").checked,
     audience: $("adult").checked ? "adulte" : PUPIL_LEVELS.has(level) ? "eleve" : "etudiant",
   };
-  const place = state.place ? state.place.insee : placeText;
+  // A picked commune is sent as "Rouen (76)", not as its INSEE code: the API reads five
+  // digits as a postcode first, and 76540, Rouen's INSEE code, is other communes' postcode.
+  const place = state.place ? state.place.label : placeText;
   if (place) profile.place = place;
   if (distance === "departement" || distance === "region") profile.area = distance;
   else profile.radius_km = Number(distance);
@@ -334,10 +337,10 @@ function showResults(response) {
   $("filters").hidden = formations.length === 0;
   renderCards();
   for (const suggestion of formations) {
-    track("shown", "formation", suggestion.formation.formation_id, suggestion.rank);
+    track("shown", "formation", suggestion.formation.formation_id, suggestion.rank, suggestion.sub_scores);
   }
   for (const suggestion of response.offers) {
-    track("shown", "offer", suggestion.offer.offer_id, suggestion.rank);
+    track("shown", "offer", suggestion.offer.offer_id, suggestion.rank, suggestion.sub_scores);
   }
   $("offers-section").hidden = response.offers.length === 0;
   fill($("offers"), response.offers.map((suggestion, index) => offerCard(suggestion, index)));
@@ -532,9 +535,14 @@ function start() {
     if (state.place && $("place-input").value !== state.place.label) state.place = null;
   });
   $("level").addEventListener("change", clearFieldErrors);
+  const adultPath = startAdultPath({ announce, showMessage, clearMessages, errorText, searchPlaces });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearFieldErrors();
+    if (adultPath.isChosen()) {
+      adultPath.submit();
+      return;
+    }
     if (!$("level").value) {
       setFieldError("level", "Choisis ta classe ou ton dernier diplôme.");
       return;

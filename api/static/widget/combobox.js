@@ -17,9 +17,19 @@ export class Combobox {
    * @param {(text: string) => boolean} [options.onEnter]  Enter without an active option;
    *   returns true when it used the text (then the form is not submitted)
    * @param {number} [options.minLength]
+   * @param {boolean} [options.formal]  say "vous" (adults) rather than "tu" (pupils)
    */
-  constructor({ input, listbox, status, search, onSelect, onEnter = () => false, minLength = 2 }) {
-    Object.assign(this, { input, listbox, status, search, onSelect, onEnter, minLength });
+  constructor({
+    input,
+    listbox,
+    status,
+    search,
+    onSelect,
+    onEnter = () => false,
+    minLength = 2,
+    formal = false,
+  }) {
+    Object.assign(this, { input, listbox, status, search, onSelect, onEnter, minLength, formal });
     this.items = [];
     this.active = -1;
     this.timer = null;
@@ -96,14 +106,18 @@ export class Combobox {
     );
     if (items.length === 0) {
       this.close();
-      this.status.textContent = "Aucune suggestion : tu peux garder ce que tu as écrit.";
+      this.status.textContent = this.formal
+        ? "Aucune suggestion : vous pouvez garder ce que vous avez écrit."
+        : "Aucune suggestion : tu peux garder ce que tu as écrit.";
       return;
     }
     this.listbox.hidden = false;
     this.input.setAttribute("aria-expanded", "true");
     this.status.textContent =
       `${items.length} suggestion${items.length > 1 ? "s" : ""}. ` +
-      "Utilise les flèches haut et bas pour choisir, puis Entrée.";
+      (this.formal
+        ? "Utilisez les flèches haut et bas pour choisir, puis Entrée."
+        : "Utilise les flèches haut et bas pour choisir, puis Entrée.");
   }
 
   close() {

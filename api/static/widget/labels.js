@@ -36,6 +36,33 @@ export const OFFER_KINDS = {
   professionnalisation: "Contrat de professionnalisation",
 };
 
+// The adult's path (reconversion): the three routes, and what the data proves of a place.
+export const ROUTE_NAMES = {
+  vae: "VAE",
+  formation: "Formation continue",
+  contrat: "Contrat en alternance",
+};
+
+export const ROUTE_HINTS = {
+  vae: "faire valider votre expérience par un diplôme",
+  formation: "vous former, en gardant ou non votre emploi",
+  contrat: "vous former en étant salarié et payé",
+};
+
+export const EVIDENCE_BADGES = {
+  session: "Session publiée",
+  organisme_adultes: "Organisme pour adultes",
+  accessible: "Seulement accessible",
+  alternance: "En alternance",
+};
+
+export const JOB_SOURCES = {
+  rome: "Passerelle France Travail",
+  skills: "Compétences proches",
+  campus: "Secteur du campus",
+  named: "Le métier que vous visez",
+};
+
 // Codes of the level select that are still at school: the others may be students or adults.
 export const PUPIL_LEVELS = new Set([
   "4e",

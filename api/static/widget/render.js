@@ -190,7 +190,8 @@ export function offerCard(suggestion, index) {
   );
 }
 
-function frenchDate(iso) {
+/** "4 janvier 2027" for "2027-01-04". */
+export function frenchDate(iso) {
   if (!iso) return "";
   const [year, month, day] = iso.split("-").map(Number);
   return new Date(year, month - 1, day).toLocaleDateString("fr-FR", {
@@ -253,6 +254,40 @@ function sessionsSection(sessions) {
         ),
       ),
     ),
+  );
+}
+
+// An open day's sentence as published, its link clickable where it stands (new window).
+function openDayLine(openDay) {
+  const url = /^https?:\/\//i.test(openDay.url ?? "") ? openDay.url : null;
+  if (!url) return h("li", {}, openDay.text);
+  const link = h(
+    "a",
+    { href: url, target: "_blank", rel: "noopener", class: "widget-open-days__link" },
+    url,
+    srOnly(" (nouvelle fenêtre)"),
+  );
+  const at = openDay.text.indexOf(url);
+  if (at < 0) return h("li", {}, openDay.text, " ", link);
+  return h("li", {}, openDay.text.slice(0, at), link, openDay.text.slice(at + url.length));
+}
+
+function openDaysSection(openDays) {
+  if (!openDays || openDays.length === 0) return null;
+  const coming = openDays.filter((openDay) => !openDay.past);
+  const past = openDays.filter((openDay) => openDay.past);
+  const vintage = past[0]?.vintage ?? "";
+  const next =
+    Number(vintage) < new Date().getFullYear()
+      ? "Les dates de cette année seront publiées par l'établissement : regarde son site."
+      : "Les prochaines dates seront publiées par l'établissement : regarde son site.";
+  return section(
+    "Journées portes ouvertes",
+    coming.length ? h("ul", { class: "widget-open-days" }, coming.map(openDayLine)) : null,
+    past.length ? h("p", {}, `Journées portes ouvertes ${vintage} (passées) :`) : null,
+    past.length ? h("ul", { class: "widget-open-days" }, past.map(openDayLine)) : null,
+    past.length && !coming.length ? h("p", {}, next) : null,
+    h("p", { class: "fr-text--xs" }, "Source : ONISEP"),
   );
 }
 
@@ -333,6 +368,7 @@ export function detailView(detail, suggestion, { campusId, onWhyNot }) {
     outcomesSection(detail.outcomes),
     placesSection(detail),
     sessionsSection(detail.sessions),
+    openDaysSection(detail.open_days),
     employersSection(detail, suggestion?.paired_offers),
     detail.vintage_note
       ? h(
