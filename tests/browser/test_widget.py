@@ -19,18 +19,20 @@ import pytest
 from recommender.feedback import export_events
 from recommender.store import create_engine, read_query_counts
 from tests.browser.conftest import LiveServer, Problems
+from tests.browser.pages import (
+    focus_is_visible,
+    focused,
+    pick,
+    pick_with_keys,
+    playwright_expect,
+    tab_order,
+)
 
 pytestmark = pytest.mark.browser
 
 Screenshot = Callable[[Any, str], Any]
 AxeScan = Callable[[Any, str], dict[str, int]]
 CAMPUS_SEAT = "02691"  # Saint-Quentin: the plastics and metallurgy campus
-
-
-def _expect() -> Any:
-    from playwright.sync_api import expect
-
-    return expect
 
 
 def _get_json(url: str) -> Any:
@@ -64,30 +66,10 @@ def _feedback(server: LiveServer, partner: str, expected: int) -> list[dict[str,
         engine.dispose()
 
 
-def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement && document.activeElement.id"))
-
-
-def _focus_is_visible(page: Any) -> bool:
-    return bool(
-        page.evaluate(
-            "(() => { const s = getComputedStyle(document.activeElement);"
-            " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()"
-        )
-    )
-
-
-def _pick(page: Any, field: str, typed: str, option: str) -> None:
-    """Type into the autocomplete labelled `field` and click the suggestion `option`."""
-    combobox = page.get_by_role("combobox", name=re.compile(f"^{re.escape(field)}"))
-    combobox.press_sequentially(typed, delay=30)
-    page.get_by_role("option", name=option, exact=False).first.click()
-
-
 def _fill_profile(page: Any) -> None:
     page.get_by_label("Ta classe, ou ton dernier diplôme").select_option("3e")
-    _pick(page, "Un métier, un domaine ou ce que tu aimes faire", "plasturg", "Plasturgiste ·")
-    _pick(page, "Ta commune", "Saint-Quent", "Saint-Quentin (02)")
+    pick(page, "Un métier, un domaine ou ce que tu aimes faire", "plasturg", "Plasturgiste ·")
+    pick(page, "Ta commune", "Saint-Quent", "Saint-Quentin (02)")
 
 
 def _card_titles(page: Any) -> list[str]:
@@ -101,7 +83,7 @@ def test_a_pupil_gets_explained_results_a_detail_and_a_why_not(
     screenshot: Screenshot,
     axe_scan: AxeScan,
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     page.goto("/widget/?partner=college-test")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -214,21 +196,21 @@ def test_a_pupil_gets_explained_results_a_detail_and_a_why_not(
 def test_the_same_path_with_the_keyboard_only(
     page: Any, problems: Problems, screenshot: Screenshot
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     keyboard = page.keyboard
     page.goto("/widget/")
     expect(page.locator("input[name=category]")).to_have_count(30)
 
     keyboard.press("Tab")
-    assert _focused(page) == "level"
+    assert focused(page) == "level"
     keyboard.press("ArrowDown")
     keyboard.press("ArrowDown")
     expect(page.locator("#level")).to_have_value("3e")
     keyboard.press("Tab")
-    assert _focused(page) == "adult"
+    assert focused(page) == "adult"
     keyboard.press("Tab")
-    assert _focused(page) == "interest-input"
-    assert _focus_is_visible(page)
+    assert focused(page) == "interest-input"
+    assert focus_is_visible(page)
 
     interest = page.locator("#interest-input")
     keyboard.type("plasturg", delay=30)
@@ -239,7 +221,7 @@ def test_the_same_path_with_the_keyboard_only(
     expect(page.locator(f"#{active}")).to_contain_text("Plasturgiste")
     keyboard.press("Enter")
     expect(page.get_by_role("button", name="Retirer Plasturgiste")).to_be_visible()
-    assert _focused(page) == "interest-input"
+    assert focused(page) == "interest-input"
     # Free text: Enter without choosing a suggestion keeps what was typed.
     keyboard.type("chimie", delay=30)
     expect(interest).to_have_attribute("aria-expanded", "true")
@@ -247,22 +229,14 @@ def test_the_same_path_with_the_keyboard_only(
     expect(page.get_by_role("button", name="Retirer chimie")).to_be_visible()
 
     visited: list[str] = []
-    while _focused(page) != "place-input" and len(visited) < 10:
+    while focused(page) != "place-input" and len(visited) < 10:
         keyboard.press("Tab")
-        visited.append(_focused(page))
+        visited.append(focused(page))
     assert visited[-1] == "place-input", visited
     assert "categories-button" in visited  # the accordion of interest categories
-    keyboard.type("Saint-Quent", delay=30)
-    expect(page.locator("#place-input")).to_have_attribute("aria-expanded", "true")
-    keyboard.press("ArrowDown")
-    keyboard.press("Enter")
-    expect(page.locator("#place-input")).to_have_value("Saint-Quentin (02)")
+    pick_with_keys(page, "place-input", "Saint-Quent", "Saint-Quentin (02)")
 
-    order: list[str] = []
-    for _ in range(6):
-        keyboard.press("Tab")
-        order.append(_focused(page))
-    assert order == [
+    assert tab_order(page, 6) == [
         "voie-scolaire",
         "voie-apprentissage",
         "voie-formation_continue",
@@ -270,7 +244,7 @@ def test_the_same_path_with_the_keyboard_only(
         "boarding",
         "submit",
     ]
-    assert _focus_is_visible(page)
+    assert focus_is_visible(page)
     keyboard.press("Enter")
     expect(page.locator("#results-title")).to_be_focused()
     expect(page.locator("#cards > li").first).to_be_visible()
@@ -279,25 +253,25 @@ def test_the_same_path_with_the_keyboard_only(
     # Tab to the first card's detail button and open it.
     for _ in range(12):
         keyboard.press("Tab")
-        if _focused(page) == "detail-0":
+        if focused(page) == "detail-0":
             break
-    assert _focused(page) == "detail-0"
-    assert _focus_is_visible(page)
+    assert focused(page) == "detail-0"
+    assert focus_is_visible(page)
     keyboard.press("Enter")
     expect(page.locator("#panel-title")).to_be_focused()
     title = page.locator("#panel-title").inner_text()
     expect(page.locator("#detail-whynot")).to_be_visible()
     for _ in range(40):
         keyboard.press("Tab")
-        if _focused(page) == "detail-whynot":
+        if focused(page) == "detail-whynot":
             break
-    assert _focused(page) == "detail-whynot"
+    assert focused(page) == "detail-whynot"
     keyboard.press("Enter")
     expect(page.locator("#panel-title")).to_have_text(f"Pourquoi pas « {title} » ?")
     expect(page.locator("#panel-title")).to_be_focused()
     expect(page.locator("#panel-body")).to_contain_text("position sur")
     keyboard.press("Shift+Tab")
-    assert _focused(page) == "panel-back"
+    assert focused(page) == "panel-back"
     keyboard.press("Enter")
     expect(page.locator("#detail-0")).to_be_focused()
     screenshot(page, "8-clavier-retour")
@@ -311,7 +285,7 @@ def test_campus_mode_shows_its_name_and_its_members_first_or_only(
     screenshot: Screenshot,
     axe_scan: AxeScan,
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     campuses = _get_json(f"{live_server.url}/v1/campuses")
     campus = next(c for c in campuses if c["seat"]["insee"] == CAMPUS_SEAT)
     page.goto(f"/widget/?campus={campus['campus_id']}&partner=campus-test")
@@ -353,7 +327,7 @@ def test_campus_mode_shows_its_name_and_its_members_first_or_only(
 def test_the_embed_snippet_creates_a_working_iframe(
     browser: Any, live_server: LiveServer, screenshot: Screenshot, axe_scan: AxeScan
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="fr-FR")
     page = context.new_page()
     problems = Problems(live_server.url)
@@ -397,7 +371,7 @@ def test_the_embed_snippet_creates_a_working_iframe(
 
 
 def test_errors_are_shown_in_french_with_a_way_out(page: Any, problems: Problems) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     # A commune name several communes share: one button per commune, then the results.
     page.goto("/widget/?partner=college-test")
     page.get_by_label("Ta classe, ou ton dernier diplôme").select_option("3e")
@@ -435,7 +409,7 @@ def test_the_detail_shows_the_open_days_and_says_plainly_they_are_past(
     page: Any, problems: Problems, screenshot: Screenshot, axe_scan: AxeScan
 ) -> None:
     """Bac pro cuisine at lycée Nicolas Appert (Orvault): ONISEP's 2025 open day, with its link."""
-    expect = _expect()
+    expect = playwright_expect()
     formation_id = "0442094M-40022106-scolaire"
     page.goto("/widget/")
     page.get_by_label("Ta classe, ou ton dernier diplôme").select_option("3e")
@@ -443,7 +417,7 @@ def test_the_detail_shows_the_open_days_and_says_plainly_they_are_past(
     interest.press_sequentially("cuisine", delay=30)
     interest.press("Enter")
     expect(page.get_by_role("button", name="Retirer cuisine")).to_be_visible()
-    _pick(page, "Ta commune", "Orvaul", "Orvault (44)")
+    pick(page, "Ta commune", "Orvaul", "Orvault (44)")
     with page.expect_response("**/v1/recommendations") as answer:
         page.get_by_role("button", name="Voir mes pistes").click()
     ids = [s["formation"]["formation_id"] for s in answer.value.json()["formations"]]
@@ -472,10 +446,10 @@ def test_the_detail_shows_the_open_days_and_says_plainly_they_are_past(
 def test_a_commune_picked_from_the_list_is_the_one_searched(page: Any, problems: Problems) -> None:
     """Rouen's INSEE code, 76540, is also the postcode of other communes: the widget sends the
     commune as it shows it ("Rouen (76)"), which the API cannot read as another one."""
-    expect = _expect()
+    expect = playwright_expect()
     page.goto("/widget/")
     page.get_by_label("Ta classe, ou ton dernier diplôme").select_option("3e")
-    _pick(page, "Ta commune", "Rouen", "Rouen (76)")
+    pick(page, "Ta commune", "Rouen", "Rouen (76)")
     with page.expect_response("**/v1/recommendations") as answer:
         page.get_by_role("button", name="Voir mes pistes").click()
     assert answer.value.request.post_data_json["place"] == "Rouen (76)"

@@ -16,6 +16,14 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Problems
+from tests.browser.pages import (
+    focus_is_visible,
+    focused,
+    pick,
+    pick_with_keys,
+    playwright_expect,
+    tab_order,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -25,32 +33,6 @@ ROUTE_KINDS = ["vae", "formation", "contrat"]
 MISSING_SHOWN = 5  # missing skills listed before the "voir les autres" button
 
 
-def _expect() -> Any:
-    from playwright.sync_api import expect
-
-    return expect
-
-
-def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement && document.activeElement.id"))
-
-
-def _focus_is_visible(page: Any) -> bool:
-    return bool(
-        page.evaluate(
-            "(() => { const s = getComputedStyle(document.activeElement);"
-            " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()"
-        )
-    )
-
-
-def _pick(page: Any, field: str, typed: str, option: str) -> None:
-    """Type into the autocomplete labelled `field` and click the suggestion `option`."""
-    combobox = page.get_by_role("combobox", name=re.compile(f"^{re.escape(field)}"))
-    combobox.press_sequentially(typed, delay=30)
-    page.get_by_role("option", name=option, exact=False).first.click()
-
-
 def _choose_retraining(page: Any) -> None:
     # DSFR draws its own boxes over the inputs: people click the labels.
     page.locator("label[for=adult]").click()
@@ -58,12 +40,12 @@ def _choose_retraining(page: Any) -> None:
 
 
 def _fill_cariste(page: Any) -> None:
-    _pick(page, "Votre métier actuel", "carist", "Cariste ·")
+    pick(page, "Votre métier actuel", "carist", "Cariste ·")
     page.get_by_label("Années d'expérience dans ce métier").fill("6")
     page.get_by_label("Votre plus haut diplôme").select_option("cap")
     page.get_by_label("Votre âge").fill("35")
     page.locator("label[for=status-demandeur_emploi]").click()
-    _pick(page, "Votre commune", "Saint-Quent", "Saint-Quentin (02)")
+    pick(page, "Votre commune", "Saint-Quent", "Saint-Quentin (02)")
 
 
 def _percent(share: float) -> str:
@@ -77,7 +59,7 @@ def _boxes(locator: Any) -> list[dict[str, float]]:
 def test_an_adult_cariste_gets_target_jobs_skills_and_routes(
     page: Any, problems: Problems, screenshot: Screenshot, axe_scan: AxeScan
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     page.goto("/widget/?partner=adulte-test")
     # The choice of paths appears for adults only; the pupils' steps give way to the adult's.
     expect(page.locator("#goal-field")).to_be_hidden()
@@ -221,7 +203,7 @@ def test_an_adult_cariste_gets_target_jobs_skills_and_routes(
 def test_an_ambiguous_job_title_lists_the_jobs_it_may_mean_and_one_click_reruns(
     page: Any, problems: Problems, screenshot: Screenshot, axe_scan: AxeScan
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     page.goto("/widget/?partner=adulte-test")
     _choose_retraining(page)
     job = page.get_by_role("combobox", name=re.compile("^Votre métier actuel"))
@@ -232,7 +214,7 @@ def test_an_ambiguous_job_title_lists_the_jobs_it_may_mean_and_one_click_reruns(
     page.get_by_label("Années d'expérience dans ce métier").fill("3")
     page.get_by_label("Votre plus haut diplôme").select_option("bts")
     page.locator("label[for=status-salarie]").click()
-    _pick(page, "Votre commune", "Rouen", "Rouen (76)")
+    pick(page, "Votre commune", "Rouen", "Rouen (76)")
     with page.expect_response("**/v1/reconversion") as answer:
         page.get_by_role("button", name="Voir les métiers accessibles").click()
     assert answer.value.request.post_data_json["current_job"] == "technicien de laboratoire"
@@ -277,57 +259,49 @@ def test_an_ambiguous_job_title_lists_the_jobs_it_may_mean_and_one_click_reruns(
 def test_the_adult_path_with_the_keyboard_only(
     page: Any, problems: Problems, screenshot: Screenshot
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     keyboard = page.keyboard
     page.goto("/widget/")
     expect(page.locator("input[name=category]")).to_have_count(30)
 
     keyboard.press("Tab")
-    assert _focused(page) == "level"
+    assert focused(page) == "level"
     keyboard.press("Tab")
-    assert _focused(page) == "adult"
+    assert focused(page) == "adult"
     keyboard.press("Space")
     keyboard.press("Tab")
-    assert _focused(page) == "goal-training"
+    assert focused(page) == "goal-training"
     keyboard.press("ArrowDown")  # moves to and checks "Changer de métier"
-    assert _focused(page) == "goal-retraining"
+    assert focused(page) == "goal-retraining"
     expect(page.locator("#step-job")).to_be_visible()
     keyboard.press("Tab")
-    assert _focused(page) == "job-input"
-    assert _focus_is_visible(page)
+    assert focused(page) == "job-input"
+    assert focus_is_visible(page)
     keyboard.type("carist", delay=30)
     expect(page.locator("#job-input")).to_have_attribute("aria-expanded", "true")
     keyboard.press("ArrowDown")
     keyboard.press("Enter")
     expect(page.locator("#job-input")).to_have_value("Cariste")
     keyboard.press("Tab")
-    assert _focused(page) == "experience"
+    assert focused(page) == "experience"
     keyboard.type("6")
     keyboard.press("Tab")
-    assert _focused(page) == "diploma"
+    assert focused(page) == "diploma"
     keyboard.press("ArrowDown")
     keyboard.press("ArrowDown")
     expect(page.locator("#diploma")).to_have_value("cap")
     keyboard.press("Tab")
-    assert _focused(page) == "age"
+    assert focused(page) == "age"
     keyboard.type("35")
     keyboard.press("Tab")
-    assert _focused(page) == "status-demandeur_emploi"
+    assert focused(page) == "status-demandeur_emploi"
     keyboard.press("Space")
     expect(page.locator("#status-demandeur_emploi")).to_be_checked()
     keyboard.press("Tab")
-    assert _focused(page) == "adult-place-input"
-    keyboard.type("Saint-Quent", delay=30)
-    expect(page.locator("#adult-place-input")).to_have_attribute("aria-expanded", "true")
-    keyboard.press("ArrowDown")
-    keyboard.press("Enter")
-    expect(page.locator("#adult-place-input")).to_have_value("Saint-Quentin (02)")
+    assert focused(page) == "adult-place-input"
+    pick_with_keys(page, "adult-place-input", "Saint-Quent", "Saint-Quentin (02)")
 
-    order: list[str] = []
-    for _ in range(6):
-        keyboard.press("Tab")
-        order.append(_focused(page))
-    assert order == [
+    assert tab_order(page, 6) == [
         "adult-distance",
         "part-time",
         "evenings",
@@ -335,7 +309,7 @@ def test_the_adult_path_with_the_keyboard_only(
         "target-input",
         "adult-submit",
     ]
-    assert _focus_is_visible(page)
+    assert focus_is_visible(page)
     keyboard.press("Enter")
     expect(page.locator("#adult-results-title")).to_be_focused()
     expect(page.locator("#targets > li").first).to_be_visible()
@@ -348,16 +322,16 @@ def test_the_adult_path_with_the_keyboard_only(
             break
     expand = page.locator("#targets .widget-expand").first
     expect(expand).to_be_focused()
-    assert _focus_is_visible(page)
+    assert focus_is_visible(page)
     keyboard.press("Enter")
     expect(expand).to_have_attribute("aria-expanded", "true")
     expect(expand).to_be_focused()
 
     for _ in range(200):
         keyboard.press("Tab")
-        if _focused(page) == "adult-edit":
+        if focused(page) == "adult-edit":
             break
-    assert _focused(page) == "adult-edit"
+    assert focused(page) == "adult-edit"
     keyboard.press("Enter")
     expect(page.locator("#job-input")).to_be_focused()
     assert problems.found == []
@@ -368,7 +342,7 @@ def test_sessions_offers_and_every_api_text_are_shown_as_text(
 ) -> None:
     """Sessions come from imported feeds (none in the bundled data): one is added to the real
     answer, with markup in a label, which must show as text and never become an element."""
-    expect = _expect()
+    expect = playwright_expect()
     markup = '<img src="x" onerror="window.injected = true">'
     session = {
         "start_date": "2027-01-04",
@@ -410,7 +384,7 @@ def test_sessions_offers_and_every_api_text_are_shown_as_text(
 def test_a_job_the_api_does_not_know_is_reported_on_its_field(
     page: Any, problems: Problems
 ) -> None:
-    expect = _expect()
+    expect = playwright_expect()
     page.goto("/widget/")
     _choose_retraining(page)
     page.get_by_label("Votre métier actuel, ou votre dernier métier").fill("xqzw")
