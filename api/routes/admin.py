@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
 
 from api.schemas.feedback import Purged
 from api.security import require_api_key
@@ -20,10 +22,10 @@ from api.serving import reload
 from recommender.errors import CatalogueNotLoaded, OrientationError
 from recommender.feedback import export_events, purge_events
 from recommender.imports import import_offers, import_sessions
-from recommender.retrain import retrain, save_retrained
 from recommender.store import read_query_counts
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 router = APIRouter(prefix="/v1/admin", tags=["administration"])
 SOURCE = r"^[a-z0-9][a-z0-9._-]{1,59}$"  # a source name: "carif-hdf", "cfa-btp-2026"
 CallerDep = Annotated[str, Depends(require_api_key)]
@@ -128,10 +130,7 @@ async def import_offers_file(
 ) -> Imported:
     """Importe un fichier d'offres (le corps de la requête ; tout ou rien ; voir
     docs/offers.md), remplace les offres de la même source, puis sert le catalogue relu."""
-    with TemporaryDirectory(prefix="import-") as folder:
-        path = await _received(request, Path(folder) / f"offers.{format}")
-        count = await run_in_threadpool(import_offers, request.app.state.engine, path, source)
-    await run_in_threadpool(reload, request.app, request.app.state.settings)
+    count = await _import_and_serve(request, f"offers.{format}", import_offers, source)
     return Imported(source=source, imported=count, rejected=[], served=True)
 
 
@@ -145,10 +144,7 @@ async def import_sessions_file(
     """Importe des sessions de formation continue (flux LHEO 2.2 ou CSV dans le corps de la
     requête ; voir docs/sessions.md) : les enregistrements invalides sont écartés et listés,
     les autres remplacent les sessions de la même source ; puis le catalogue relu est servi."""
-    with TemporaryDirectory(prefix="import-") as folder:
-        path = await _received(request, Path(folder) / f"sessions.{format}")
-        done = await run_in_threadpool(import_sessions, request.app.state.engine, path, source)
-    await run_in_threadpool(reload, request.app, request.app.state.settings)
+    done = await _import_and_serve(request, f"sessions.{format}", import_sessions, source)
     rejected: list[dict[str, object]] = [
         {"line": e.line, "record": e.record, "field": e.field, "reason": e.reason}
         for e in done.read.rejected
@@ -156,43 +152,16 @@ async def import_sessions_file(
     return Imported(source=source, imported=done.count, rejected=rejected, served=True)
 
 
-async def _received(request: Request, path: Path) -> Path:
-    """The request body, written as it arrives (size capped by api.security)."""
-    with path.open("wb") as handle:
-        async for chunk in request.stream():
-            handle.write(chunk)
-    return path
-
-
-class RetrainedOut(BaseModel):
-    pairs: int = Field(description="suggestions suivies (session × élément)", examples=[1240])
-    grades: dict[int, int] = Field(
-        description="0 masquée, 1 affichée, 2 ouverte, 3 gardée, 4 candidature",
-        examples=[{1: 1000, 2: 200, 3: 40}],
-    )
-    weights: dict[str, float] = Field(examples=[{"interest": 2.3, "distance": 1.1}])
-    previous: dict[str, float] = Field(examples=[{"interest": 2.0, "distance": 1.5}])
-    path: str = Field(
-        description="modèle écrit ; ORIENTATION_MODEL_PATH le garde après un redémarrage",
-        examples=["var/models/matching-feedback-20261121T101500Z.json"],
-    )
-
-
-@router.post(
-    "/model/retrain",
-    response_model=RetrainedOut,
-    responses={**KEY_RESPONSES, 409: {"description": "pas assez de retours"}},
-)
-def retrain_model(request: Request, _caller: CallerDep) -> RetrainedOut:
-    """Apprend les poids des critères à partir des retours, puis sert le nouveau modèle."""
-    state = request.app.state
-    result = retrain(state.engine, state.recommender.model)
-    path = save_retrained(result, state.settings.trained_models_dir)
-    state.recommender.model = result.model  # one assignment: requests see one or the other
-    return RetrainedOut(
-        pairs=result.pairs,
-        grades=result.grades,
-        weights=result.weights,
-        previous=result.previous,
-        path=str(path),
-    )
+async def _import_and_serve(
+    request: Request, name: str, importer: Callable[[Engine, Path, str], T], source: str
+) -> T:
+    """Write the request body to a temporary file ``name`` as it arrives (size capped by
+    api.security), run ``importer`` on it (one transaction), then serve the store again."""
+    with TemporaryDirectory(prefix="import-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as handle:
+            async for chunk in request.stream():
+                handle.write(chunk)
+        result = await run_in_threadpool(importer, request.app.state.engine, path, source)
+    await run_in_threadpool(reload, request.app, request.app.state.settings)
+    return result

@@ -7,6 +7,7 @@ import { ApiError, call } from "./api.js";
 import { Combobox } from "./combobox.js";
 import { fill, h } from "./dom.js";
 import { plural } from "./labels.js";
+import { placeChoices } from "./render.js";
 import { noticeList, targetCard } from "./render_adult.js";
 
 const TARGETS_ASKED = 5;
@@ -197,31 +198,6 @@ function showForm() {
   form.hidden = false;
 }
 
-function placeChoices(choices) {
-  return h(
-    "ul",
-    { class: "fr-btns-group fr-btns-group--inline-sm widget-place-choices" },
-    choices.map((choice) =>
-      h(
-        "li",
-        {},
-        h(
-          "button",
-          {
-            type: "button",
-            class: "fr-btn fr-btn--secondary fr-btn--sm",
-            onclick: () => {
-              pickPlace(choice.insee, `${choice.name} (${choice.departement})`);
-              run(buildRequest());
-            },
-          },
-          `${choice.name} (${choice.departement_name})`,
-        ),
-      ),
-    ),
-  );
-}
-
 function failed(error) {
   const body = error instanceof ApiError ? error.body : null;
   if (body && Array.isArray(body.choices)) {
@@ -231,7 +207,10 @@ function failed(error) {
       "warning",
       ui.errorText(error),
       h("p", {}, "Choisissez votre commune :"),
-      placeChoices(body.choices),
+      placeChoices(body.choices, (choice) => {
+        pickPlace(choice.insee, `${choice.name} (${choice.departement})`);
+        run(buildRequest());
+      }),
     );
     $("messages").querySelector("button")?.focus();
     return;

@@ -7,7 +7,7 @@ import { Combobox } from "./combobox.js";
 import { fill, h } from "./dom.js";
 import { track } from "./feedback.js";
 import { PUPIL_LEVELS, VOIE_BADGES, kilometres, levelLabel, plural } from "./labels.js";
-import { detailView, formationCard, offerCard, whyNotView } from "./render.js";
+import { detailView, formationCard, offerCard, placeChoices, whyNotView } from "./render.js";
 
 const FORMATIONS_ASKED = 30;
 const OFFERS_ASKED = 6;
@@ -247,28 +247,10 @@ function searchFailed(error) {
       "warning",
       errorText(error),
       h("p", {}, "Choisis ta commune :"),
-      h(
-        "ul",
-        { class: "fr-btns-group fr-btns-group--inline-sm widget-place-choices" },
-        body.choices.map((choice) =>
-          h(
-            "li",
-            {},
-            h(
-              "button",
-              {
-                type: "button",
-                class: "fr-btn fr-btn--secondary fr-btn--sm",
-                onclick: () => {
-                  pickPlace(choice.insee, `${choice.name} (${choice.departement})`);
-                  runSearch(buildProfile());
-                },
-              },
-              `${choice.name} (${choice.departement_name})`,
-            ),
-          ),
-        ),
-      ),
+      placeChoices(body.choices, (choice) => {
+        pickPlace(choice.insee, `${choice.name} (${choice.departement})`);
+        runSearch(buildProfile());
+      }),
     );
     $("messages").querySelector("button")?.focus();
     return;
@@ -337,10 +319,12 @@ function showResults(response) {
   $("filters").hidden = formations.length === 0;
   renderCards();
   for (const suggestion of formations) {
-    track("shown", "formation", suggestion.formation.formation_id, suggestion.rank, suggestion.sub_scores);
+    const { formation, rank, sub_scores: scores } = suggestion;
+    track("shown", "formation", formation.formation_id, rank, scores);
   }
   for (const suggestion of response.offers) {
-    track("shown", "offer", suggestion.offer.offer_id, suggestion.rank, suggestion.sub_scores);
+    const { offer, rank, sub_scores: scores } = suggestion;
+    track("shown", "offer", offer.offer_id, rank, scores);
   }
   $("offers-section").hidden = response.offers.length === 0;
   fill($("offers"), response.offers.map((suggestion, index) => offerCard(suggestion, index)));

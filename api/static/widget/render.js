@@ -442,3 +442,26 @@ export function whyNotView(answer, { onDetail }) {
     ),
   ];
 }
+
+/** One button per commune when a name is ambiguous; `onPick(choice)` runs on a click. */
+export function placeChoices(choices, onPick) {
+  return h(
+    "ul",
+    { class: "fr-btns-group fr-btns-group--inline-sm widget-place-choices" },
+    choices.map((choice) =>
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          {
+            type: "button",
+            class: "fr-btn fr-btn--secondary fr-btn--sm",
+            onclick: () => onPick(choice),
+          },
+          `${choice.name} (${choice.departement_name})`,
+        ),
+      ),
+    ),
+  );
+}
