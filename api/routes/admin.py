@@ -22,6 +22,7 @@ from api.serving import reload
 from recommender.errors import CatalogueNotLoaded, OrientationError
 from recommender.feedback import export_events, purge_events
 from recommender.imports import import_offers, import_sessions
+from recommender.retrain import retrain, save_retrained
 from recommender.store import read_query_counts
 
 logger = logging.getLogger(__name__)
@@ -165,3 +166,37 @@ async def _import_and_serve(
         result = await run_in_threadpool(importer, request.app.state.engine, path, source)
     await run_in_threadpool(reload, request.app, request.app.state.settings)
     return result
+
+
+class RetrainedOut(BaseModel):
+    pairs: int = Field(description="suggestions suivies (session × élément)", examples=[1240])
+    grades: dict[int, int] = Field(
+        description="0 masquée, 1 affichée, 2 ouverte, 3 gardée, 4 candidature",
+        examples=[{1: 1000, 2: 200, 3: 40}],
+    )
+    weights: dict[str, float] = Field(examples=[{"interest": 2.3, "distance": 1.1}])
+    previous: dict[str, float] = Field(examples=[{"interest": 2.0, "distance": 1.5}])
+    path: str = Field(
+        description="modèle écrit ; ORIENTATION_MODEL_PATH le garde après un redémarrage",
+        examples=["var/models/matching-feedback-20261121T101500Z.json"],
+    )
+
+
+@router.post(
+    "/model/retrain",
+    response_model=RetrainedOut,
+    responses={**KEY_RESPONSES, 409: {"description": "pas assez de retours"}},
+)
+def retrain_model(request: Request, _caller: CallerDep) -> RetrainedOut:
+    """Apprend les poids des critères à partir des retours, puis sert le nouveau modèle."""
+    state = request.app.state
+    result = retrain(state.engine, state.recommender.model)
+    path = save_retrained(result, state.settings.trained_models_dir)
+    state.recommender.model = result.model  # one assignment: requests see one or the other
+    return RetrainedOut(
+        pairs=result.pairs,
+        grades=result.grades,
+        weights=result.weights,
+        previous=result.previous,
+        path=str(path),
+    )
